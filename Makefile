@@ -1,0 +1,62 @@
+# The Social Enterprise Support Network CMS. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create the virtualenv and install the pinned dependencies
+
+.PHONY: run
+run: $(STAMP) ## Set up SQLite with demo content and serve the admin and /graphql/
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) ensure_admin
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: $(STAMP) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: $(STAMP) ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: $(STAMP) ## Reformat the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: schema
+schema: $(STAMP) ## Write the GraphQL schema to schema.graphql
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) graphql_schema --schema cms.graphql.schema.schema --out schema.graphql
+
+.PHONY: check-schema
+check-schema: $(STAMP) ## Fail if schema.graphql differs from the code
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) graphql_schema --schema cms.graphql.schema.schema --out $(VENV)/schema.graphql
+	diff -u schema.graphql $(VENV)/schema.graphql || (echo "schema.graphql is stale: run 'make schema'" && exit 1)
+
+.PHONY: check-migrations
+check-migrations: $(STAMP) ## Fail if the models have changes without a migration
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+
+.PHONY: clean
+clean: ## Remove the virtualenv and the SQLite database
+	rm -rf $(VENV) db.sqlite3

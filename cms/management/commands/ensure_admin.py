@@ -1,0 +1,32 @@
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Create the local admin account if it is missing and print how to log in."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default=os.environ.get("ADMIN_USERNAME", "admin"))
+        parser.add_argument("--password", default=os.environ.get("ADMIN_PASSWORD", "admin"))
+
+    def handle(self, *args, username, password, **options):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@localhost", "is_staff": True, "is_superuser": True},
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+            shown_password = password
+        else:
+            shown_password = "(unchanged: the password you set before)"
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nAdmin:   http://127.0.0.1:8000/admin/\n"
+                f"Login:   {username} / {shown_password}\n"
+                "GraphQL: http://127.0.0.1:8000/graphql/\n"
+            )
+        )

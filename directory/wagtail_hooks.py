@@ -1,0 +1,121 @@
+"""The "Directory" menu: enterprises, organisations, events and the vocabularies."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from directory.models import (
+    CollaborationTerm,
+    Event,
+    EventType,
+    RecognisedStatus,
+    Sdg,
+    Sector,
+    SocialEnterprise,
+    SupportOrganisation,
+    SupportType,
+    TargetGroup,
+    Topic,
+)
+
+ENTRY_EXPORT = [
+    "name",
+    "slug",
+    "locale",
+    "country",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "seeking_partners",
+    "live",
+    "last_verified",
+]
+
+
+class SocialEnterpriseViewSet(SnippetViewSet):
+    model = SocialEnterprise
+    icon = "group"
+    menu_label = _("Social enterprises")
+    list_display = ["name", "country", "city", "seeking_partners", "last_verified"]
+    list_filter = ["country", "seeking_partners", "sectors", "sdgs", "recognised_status", "live"]
+    list_export = [*ENTRY_EXPORT, "legal_form", "founded_year", "employees"]
+    export_filename = "social-enterprises"
+    ordering = ["name"]
+
+
+class SupportOrganisationViewSet(SnippetViewSet):
+    model = SupportOrganisation
+    icon = "site"
+    menu_label = _("Support organisations")
+    list_display = ["name", "country", "city", "seeking_partners", "last_verified"]
+    list_filter = ["country", "support_types", "seeking_partners", "live"]
+    list_export = [*ENTRY_EXPORT, "countries_served"]
+    export_filename = "support-organisations"
+    ordering = ["name"]
+
+
+class EventViewSet(SnippetViewSet):
+    model = Event
+    icon = "date"
+    menu_label = _("Events")
+    list_display = ["title", "start", "format", "status", "country", "city"]
+    list_filter = ["format", "status", "event_type", "country", "language", "live"]
+    list_export = [
+        "title",
+        "slug",
+        "locale",
+        "start",
+        "end",
+        "time_zone",
+        "format",
+        "status",
+        "country",
+        "city",
+        "venue",
+        "online_url",
+        "registration_url",
+        "live",
+    ]
+    export_filename = "events"
+    ordering = ["-start"]
+
+
+def vocabulary_viewset(vocabulary, icon="tag"):
+    code = vocabulary.code_field
+    return type(
+        f"{vocabulary.__name__}ViewSet",
+        (SnippetViewSet,),
+        {
+            "model": vocabulary,
+            "icon": icon,
+            "list_display": [code, "name"],
+            "list_export": [code, "name", "locale"],
+            "export_filename": vocabulary._meta.model_name,
+            "search_fields": ["name", code] if code != "number" else ["name"],
+            "search_backend_name": None,
+        },
+    )
+
+
+class DirectoryGroup(SnippetViewSetGroup):
+    menu_label = _("Directory")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = [
+        SocialEnterpriseViewSet,
+        SupportOrganisationViewSet,
+        EventViewSet,
+        vocabulary_viewset(Sector, "cogs"),
+        vocabulary_viewset(Sdg, "globe"),
+        vocabulary_viewset(TargetGroup, "user"),
+        vocabulary_viewset(RecognisedStatus, "success"),
+        vocabulary_viewset(CollaborationTerm, "resubmit"),
+        vocabulary_viewset(SupportType, "help"),
+        vocabulary_viewset(EventType, "date"),
+        vocabulary_viewset(Topic, "tag"),
+    ]
+
+
+register_snippet(DirectoryGroup)

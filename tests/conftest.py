@@ -1,0 +1,40 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached responses must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="admin", email="admin@example.com", password="password"
+    )
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def user_in_group(django_user_model):
+    """A user who belongs to one of the editorial groups created by the migrations."""
+
+    def make(group_name, username=None):
+        from django.contrib.auth.models import Group
+
+        user = django_user_model.objects.create_user(
+            username=username or group_name.lower(), email=f"{group_name}@example.com",
+            password="password",
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return make

@@ -1,0 +1,109 @@
+"""Factories for tests (factory_boy and wagtail-factories).
+
+Records are created in English unless a test says otherwise; relations point at English
+vocabulary rows, as in the admin (see directory/models.py).
+"""
+
+import datetime
+
+import factory
+import wagtail_factories
+from django.utils import timezone
+from wagtail.models import Locale, Page
+
+from directory import models as directory
+from pages import models as pages
+
+
+def english():
+    return Locale.objects.get(language_code="en")
+
+
+def home_page(language_code="en"):
+    """The home page of a locale (English is created by the migrations)."""
+    return pages.HomePage.objects.get(locale__language_code=language_code, depth=2)
+
+
+class SocialEnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = directory.SocialEnterprise
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Enterprise {n}")
+    slug = factory.Sequence(lambda n: f"enterprise-{n}")
+    summary = "A social enterprise that employs people far from the labour market."
+    country = "DK"
+    city = "Copenhagen"
+    website = factory.Sequence(lambda n: f"https://enterprise-{n}.example")
+    contact_email = factory.Sequence(lambda n: f"private-{n}@enterprise.example")
+    locale = factory.LazyFunction(english)
+    live = True
+
+    @factory.post_generation
+    def sectors(self, create, codes, **kwargs):
+        if create and codes:
+            self.sectors.set(directory.Sector.objects.filter(locale=self.locale, code__in=codes))
+            self.save()
+
+
+class SupportOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = directory.SupportOrganisation
+
+    name = factory.Sequence(lambda n: f"Support organisation {n}")
+    slug = factory.Sequence(lambda n: f"support-organisation-{n}")
+    summary = "Helps social enterprises grow."
+    country = "LV"
+    city = "Riga"
+    locale = factory.LazyFunction(english)
+    live = True
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = directory.Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    summary = "A meeting of the network."
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=3))
+    time_zone = "Europe/Warsaw"
+    country = "PL"
+    city = "Gdańsk"
+    locale = factory.LazyFunction(english)
+    live = True
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    title = factory.Sequence(lambda n: f"Image {n}")
+
+
+class DocumentFactory(wagtail_factories.DocumentFactory):
+    title = factory.Sequence(lambda n: f"Document {n}")
+
+
+def add_page(parent, page):
+    """Add an (unsaved) page under parent and publish it unless it says live=False."""
+    live = page.live
+    parent.add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+    else:
+        page.save_revision()
+    return Page.objects.get(pk=page.pk).specific
+
+
+def library(language_code="en"):
+    home = home_page(language_code)
+    existing = pages.LibraryIndexPage.objects.child_of(home).first()
+    if existing:
+        return existing
+    return add_page(home, pages.LibraryIndexPage(title="Library", slug="library"))
+
+
+def article(parent=None, **fields):
+    fields.setdefault("title", "Measuring social impact")
+    fields.setdefault("slug", fields["title"].lower().replace(" ", "-"))
+    fields.setdefault("intro", "How social enterprises show the change they make.")
+    return add_page(parent or library(), pages.ArticlePage(**fields))
