@@ -160,8 +160,11 @@ class RecognisedStatus(SlugVocabulary):
         verbose_name_plural = _("recognised statuses")
 
 
-class CollaborationTerm(SlugVocabulary):
-    """What an entry offers or needs in a collaboration (funding, mentoring, ...)."""
+class Term(SlugVocabulary):
+    """What an entry offers or needs in a collaboration (funding, mentoring, ...).
+
+    Named `Term` because that is its name in the GraphQL contract.
+    """
 
     class Meta(SlugVocabulary.Meta):
         verbose_name = _("collaboration offer or need")
@@ -190,11 +193,14 @@ VOCABULARY_MODELS = [
     Sdg,
     TargetGroup,
     RecognisedStatus,
-    CollaborationTerm,
+    Term,
     SupportType,
     EventType,
     Topic,
 ]
+
+# Old name, kept only until every caller says Term.
+CollaborationTerm = Term
 
 
 # Publishable content -----------------------------------------------------------------------
@@ -333,14 +339,14 @@ class DirectoryEntry(PublishableSnippet):
         help_text=_("Shown in partner matching with the offers and needs below."),
     )
     offers = ParentalManyToManyField(
-        CollaborationTerm,
+        Term,
         verbose_name=_("offers"),
         blank=True,
         related_name="%(class)s_offering",
         limit_choices_to=source_locale_only,
     )
     needs = ParentalManyToManyField(
-        CollaborationTerm,
+        Term,
         verbose_name=_("needs"),
         blank=True,
         related_name="%(class)s_needing",

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from directory.models import (
-    CollaborationTerm,
+    Term,
     Event,
     EventType,
     RecognisedStatus,
@@ -111,7 +111,7 @@ class DirectoryGroup(SnippetViewSetGroup):
         vocabulary_viewset(Sdg, "globe"),
         vocabulary_viewset(TargetGroup, "user"),
         vocabulary_viewset(RecognisedStatus, "success"),
-        vocabulary_viewset(CollaborationTerm, "resubmit"),
+        vocabulary_viewset(Term, "resubmit"),
         vocabulary_viewset(SupportType, "help"),
         vocabulary_viewset(EventType, "date"),
         vocabulary_viewset(Topic, "tag"),

@@ -21,7 +21,7 @@ DIRECTORY_MODELS = [
     "sdg",
     "targetgroup",
     "recognisedstatus",
-    "collaborationterm",
+    "term",
     "supporttype",
     "eventtype",
     "topic",

@@ -24,7 +24,7 @@ def load_vocabularies(apps, schema_editor):
     load("Sdg", "number", vocabularies.SDGS)
     load("TargetGroup", "slug", vocabularies.TARGET_GROUPS)
     load("RecognisedStatus", "slug", vocabularies.RECOGNISED_STATUSES)
-    load("CollaborationTerm", "slug", vocabularies.COLLABORATION_TERMS)
+    load("Term", "slug", vocabularies.COLLABORATION_TERMS)
     load("SupportType", "slug", vocabularies.SUPPORT_TYPES)
     load("EventType", "slug", vocabularies.EVENT_TYPES)
     load("Topic", "slug", vocabularies.TOPICS)
