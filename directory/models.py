@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grapple.models import (
     GraphQLBoolean,
+    GraphQLField,
     GraphQLFloat,
     GraphQLImage,
     GraphQLInt,
@@ -44,9 +45,20 @@ from wagtail.models import (
 )
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+import graphene
 from django_countries.fields import CountryField
 
 from cms.fields import ChoiceListField
+from cms.graphql.fields import (
+    CountryValue,
+    GraphQLCountries,
+    GraphQLCountry,
+    GraphQLId,
+    GraphQLTerm,
+    GraphQLTerms,
+    LocalizedRelation,
+)
 
 
 def source_locale_only():
@@ -71,6 +83,8 @@ class Vocabulary(TranslatableMixin, models.Model):
 
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
+    graphql_fields = [GraphQLId, GraphQLString("name", required=True)]
+
     class Meta(TranslatableMixin.Meta):
         abstract = True
         ordering = ["sort_order", "name"]
@@ -84,6 +98,7 @@ class SlugVocabulary(Vocabulary):
 
     translatable_fields = [*Vocabulary.translatable_fields, SynchronizedField("slug")]
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    graphql_fields = [*Vocabulary.graphql_fields, GraphQLString("slug", required=True)]
     code_field = "slug"
 
     class Meta(Vocabulary.Meta):
@@ -108,6 +123,7 @@ class Sector(Vocabulary):
 
     translatable_fields = [*Vocabulary.translatable_fields, SynchronizedField("code")]
     panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("sort_order")]
+    graphql_fields = [*Vocabulary.graphql_fields, GraphQLString("code", required=True)]
     code_field = "code"
 
     class Meta(Vocabulary.Meta):
@@ -130,6 +146,7 @@ class Sdg(Vocabulary):
 
     translatable_fields = [*Vocabulary.translatable_fields, SynchronizedField("number")]
     panels = [FieldPanel("number"), FieldPanel("name")]
+    graphql_fields = [*Vocabulary.graphql_fields, GraphQLInt("number", required=True)]
     code_field = "number"
 
     class Meta(Vocabulary.Meta):
@@ -139,12 +156,12 @@ class Sdg(Vocabulary):
             models.UniqueConstraint(fields=["number", "locale"], name="sdg_unique_number")
         ]
 
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
     @property
     def code(self):
         return self.number
-
-    def __str__(self):
-        return f"{self.number}. {self.name}"
 
 
 class TargetGroup(SlugVocabulary):
@@ -376,6 +393,7 @@ class DirectoryEntry(PublishableSnippet):
     ]
 
     graphql_fields = [
+        GraphQLId,
         GraphQLString("slug", required=True),
         GraphQLString("name", required=True),
         GraphQLString("summary"),
@@ -389,9 +407,24 @@ class DirectoryEntry(PublishableSnippet):
         GraphQLString("website"),
         GraphQLString("email"),
         GraphQLString("phone"),
+        GraphQLCountry("country", "country_value"),
+        GraphQLTerms("sectors", "directory.Sector", "localized_sectors"),
+        GraphQLTerms("sdgs", "directory.Sdg", "localized_sdgs"),
+        GraphQLTerms("target_groups", "directory.TargetGroup", "localized_target_groups"),
+        GraphQLField("languages", graphene.List(graphene.NonNull(graphene.String)), required=True),
         GraphQLBoolean("seeking_partners", required=True),
+        GraphQLTerms("offers", "directory.Term", "localized_offers"),
+        GraphQLTerms("needs", "directory.Term", "localized_needs"),
         GraphQLString("last_verified"),
     ]
+    graphql_interfaces = ("directory.schema.DirectoryEntryInterface",)
+
+    country_value = CountryValue("country")
+    localized_sectors = LocalizedRelation("sectors")
+    localized_sdgs = LocalizedRelation("sdgs")
+    localized_target_groups = LocalizedRelation("target_groups")
+    localized_offers = LocalizedRelation("offers")
+    localized_needs = LocalizedRelation("needs")
 
     class Meta(PublishableSnippet.Meta):
         abstract = True
@@ -524,9 +557,11 @@ class SocialEnterprise(DirectoryEntry):
     graphql_fields = [
         *DirectoryEntry.graphql_fields,
         GraphQLString("legal_form"),
+        GraphQLTerm("recognised_status", "directory.RecognisedStatus", "localized_status"),
         GraphQLInt("founded_year"),
         GraphQLInt("employees"),
     ]
+    localized_status = LocalizedRelation("recognised_status", many=False)
 
     class Meta(DirectoryEntry.Meta):
         verbose_name = _("social enterprise")
@@ -574,7 +609,13 @@ class SupportOrganisation(DirectoryEntry):
         )
     )
 
-    graphql_fields = list(DirectoryEntry.graphql_fields)
+    graphql_fields = [
+        *DirectoryEntry.graphql_fields,
+        GraphQLTerms("support_types", "directory.SupportType", "localized_support_types"),
+        GraphQLCountries("countries_served", "countries_served_value"),
+    ]
+    localized_support_types = LocalizedRelation("support_types")
+    countries_served_value = CountryValue("countries_served")
 
     class Meta(DirectoryEntry.Meta):
         verbose_name = _("support organisation")
@@ -779,6 +820,7 @@ class Event(PublishableSnippet):
     ]
 
     graphql_fields = [
+        GraphQLId,
         GraphQLString("slug", required=True),
         GraphQLString("title", required=True),
         GraphQLString("summary"),
@@ -792,7 +834,28 @@ class Event(PublishableSnippet):
         GraphQLString("online_url"),
         GraphQLString("registration_url"),
         GraphQLString("time_zone", required=True),
+        GraphQLString("language", required=True),
+        GraphQLField("start", graphene.DateTime, required=True),
+        GraphQLField("end", graphene.DateTime),
+        GraphQLField("format", "directory.schema.EventFormatEnum", required=True),
+        GraphQLField("status", "directory.schema.EventStatusEnum", required=True),
+        GraphQLCountry("country", "country_value"),
+        GraphQLTerm("event_type", "directory.EventType", "localized_event_type"),
+        GraphQLTerms("topics", "directory.Topic", "localized_topics"),
+        GraphQLField(
+            "organiser", "directory.schema.DirectoryEntryInterface", source="localized_organiser"
+        ),
     ]
+
+    country_value = CountryValue("country")
+    localized_event_type = LocalizedRelation("event_type", many=False)
+    localized_topics = LocalizedRelation("topics")
+    localized_enterprise = LocalizedRelation("organiser_enterprise", many=False)
+    localized_organisation = LocalizedRelation("organiser_organisation", many=False)
+
+    def localized_organiser(self, info, **kwargs):
+        """The organiser as a public entry in the requested locale, or None."""
+        return self.localized_enterprise(info) or self.localized_organisation(info)
 
     class Meta(PublishableSnippet.Meta):
         verbose_name = _("event")
@@ -825,9 +888,7 @@ class Event(PublishableSnippet):
         if self.end and self.start and self.end < self.start:
             errors["end"] = _("The event cannot end before it starts.")
         if self.language != "en" and not self.english_summary.strip():
-            errors["english_summary"] = _(
-                "An event not held in English needs an English summary."
-            )
+            errors["english_summary"] = _("An event not held in English needs an English summary.")
         if self.organiser_enterprise_id and self.organiser_organisation_id:
             errors["organiser_organisation"] = _(
                 "An event has one organiser: choose one of the two."

@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from directory.models import (
-    Term,
     Event,
     EventType,
     RecognisedStatus,
@@ -16,8 +16,10 @@ from directory.models import (
     SupportOrganisation,
     SupportType,
     TargetGroup,
+    Term,
     Topic,
 )
+from directory.schema import DirectoryQuery
 
 ENTRY_EXPORT = [
     "name",
@@ -119,3 +121,8 @@ class DirectoryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryGroup)
+
+
+@hooks.register("register_schema_query")
+def register_directory_query(query_mixins):
+    query_mixins.append(DirectoryQuery)

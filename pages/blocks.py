@@ -109,7 +109,9 @@ class CallToActionBlock(blocks.StructBlock):
         value = super().clean(value)
         if bool(value.get("page")) == bool(value.get("url")):
             raise blocks.StructBlockValidationError(
-                block_errors={"url": ValidationError(_("Choose a page or an address (one of them)."))}
+                block_errors={
+                    "url": ValidationError(_("Choose a page or an address (one of them)."))
+                }
             )
         return value
 

@@ -1,5 +1,6 @@
-import pytest
 from django.core.cache import cache
+
+import pytest
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +32,8 @@ def user_in_group(django_user_model):
         from django.contrib.auth.models import Group
 
         user = django_user_model.objects.create_user(
-            username=username or group_name.lower(), email=f"{group_name}@example.com",
+            username=username or group_name.lower(),
+            email=f"{group_name}@example.com",
             password="password",
         )
         user.groups.add(Group.objects.get(name=group_name))

@@ -6,10 +6,12 @@ vocabulary rows, as in the admin (see directory/models.py).
 
 import datetime
 
+from django.utils import timezone
+
+from wagtail.models import Locale, Page
+
 import factory
 import wagtail_factories
-from django.utils import timezone
-from wagtail.models import Locale, Page
 
 from directory import models as directory
 from pages import models as pages

@@ -93,7 +93,7 @@ TEMPLATES = [
     },
 ]
 
-# DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/sesn; SQLite in the project folder if unset.
+# DATABASE_URL (postgres://postgres@127.0.0.1:5432/sesn); SQLite in the project folder if unset.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -105,7 +105,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -182,6 +185,9 @@ GRAPHENE = {"SCHEMA": "cms.graphql.schema.schema"}
 GRAPPLE = {
     "APPS": ["pages", "directory"],
     "AUTO_CAMELCASE": True,
+    # Our interfaces replace grapple's (which expose parent/children/siblings of any page).
+    "PAGE_INTERFACE": "pages.schema.PageInterface",
+    "SNIPPET_INTERFACE": "cms.graphql.translation.TranslatableInterface",
     "EXPOSE_GRAPHIQL": False,
     # Renditions a client may ask for; anything else is refused (no rendition flooding).
     "ALLOWED_IMAGE_FILTERS": [
@@ -213,3 +219,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+GRAPHQL_CACHE_SECONDS = int(os.environ.get("GRAPHQL_CACHE_SECONDS", "60"))

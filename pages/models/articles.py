@@ -2,13 +2,23 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grapple.models import GraphQLString
+from grapple.models import GraphQLField, GraphQLString
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
+
+import graphene
 from django_countries.fields import CountryField
 
+from cms.graphql.fields import (
+    ChildRows,
+    CountryValue,
+    GraphQLChildren,
+    GraphQLCountries,
+    GraphQLTerms,
+    LocalizedRelation,
+)
 from directory.models import source_locale_only
 
 from .base import LibraryPage
@@ -71,8 +81,23 @@ class ArticlePage(LibraryPage):
 
     graphql_fields = [
         *LibraryPage.graphql_fields,
-        GraphQLString("date", required=True),
+        GraphQLField("kind", "pages.schema.ArticleKindEnum", required=True),
+        GraphQLField("date", graphene.Date, required=True),
+        GraphQLChildren("authors", "pages.ArticleAuthor", "authors_list"),
+        GraphQLCountries("countries", "countries_value"),
+        GraphQLTerms(
+            "related_enterprises", "directory.SocialEnterprise", "localized_related_enterprises"
+        ),
+        GraphQLTerms(
+            "related_organisations",
+            "directory.SupportOrganisation",
+            "localized_related_organisations",
+        ),
     ]
+    authors_list = ChildRows("authors")
+    countries_value = CountryValue("countries")
+    localized_related_enterprises = LocalizedRelation("related_enterprises")
+    localized_related_organisations = LocalizedRelation("related_organisations")
 
     class Meta:
         verbose_name = _("article")

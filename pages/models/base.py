@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.graphql.fields import GraphQLId, GraphQLTerms, LocalizedRelation
 from directory.models import source_locale_only
 from pages.blocks import BodyBlock
 
@@ -29,7 +30,7 @@ class BasePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
 
-    graphql_fields = [GraphQLString("intro"), GraphQLStreamfield("body")]
+    graphql_fields = [GraphQLId, GraphQLString("intro"), GraphQLStreamfield("body")]
 
     class Meta:
         abstract = True
@@ -106,7 +107,12 @@ class LibraryPage(BasePage):
         *BasePage.content_panels[2:],
     ]
 
-    graphql_fields = [*BasePage.graphql_fields, GraphQLImage("hero_image")]
+    graphql_fields = [
+        *BasePage.graphql_fields,
+        GraphQLImage("hero_image"),
+        GraphQLTerms("topics", "directory.Topic", "localized_topics"),
+    ]
+    localized_topics = LocalizedRelation("topics")
 
     class Meta:
         abstract = True

@@ -2,14 +2,23 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grapple.models import GraphQLDocument, GraphQLInt, GraphQLStreamfield, GraphQLString
+from grapple.models import (
+    GraphQLDocument,
+    GraphQLField,
+    GraphQLInt,
+    GraphQLStreamfield,
+    GraphQLString,
+)
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+import graphene
+
 from cms.fields import ChoiceListField
+from cms.graphql.fields import ChildRows, GraphQLChildren
 from pages.blocks import LearningOutcomeBlock
 
 from .base import LibraryPage
@@ -64,9 +73,7 @@ class TeachingMaterialPage(LibraryPage):
     format = models.CharField(
         _("format"), max_length=20, choices=MaterialFormat.choices, default=MaterialFormat.COURSE
     )
-    duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"), null=True, blank=True
-    )
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     learning_outcomes = StreamField(
         [("outcome", LearningOutcomeBlock())],
         blank=True,
@@ -100,9 +107,18 @@ class TeachingMaterialPage(LibraryPage):
 
     graphql_fields = [
         *LibraryPage.graphql_fields,
+        GraphQLField("audience", graphene.List(graphene.NonNull(graphene.String)), required=True),
+        GraphQLString("level", required=True),
+        GraphQLString("format", required=True),
         GraphQLInt("duration_minutes"),
         GraphQLStreamfield("learning_outcomes"),
+        GraphQLField(
+            "material_languages", graphene.List(graphene.NonNull(graphene.String)), required=True
+        ),
+        GraphQLString("licence", required=True),
+        GraphQLChildren("downloads", "pages.TeachingMaterialDownload", "downloads_list"),
     ]
+    downloads_list = ChildRows("downloads")
 
     class Meta:
         verbose_name = _("teaching material")

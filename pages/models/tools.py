@@ -1,9 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grapple.models import GraphQLBoolean, GraphQLString
+from grapple.models import GraphQLBoolean, GraphQLField, GraphQLString
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
+
+import graphene
 
 from cms.fields import ChoiceListField
 
@@ -72,8 +74,11 @@ class ToolPage(LibraryPage):
 
     graphql_fields = [
         *LibraryPage.graphql_fields,
+        GraphQLString("category", required=True),
         GraphQLString("website"),
+        GraphQLString("pricing", required=True),
         GraphQLBoolean("open_source", required=True),
+        GraphQLField("platforms", graphene.List(graphene.NonNull(graphene.String)), required=True),
     ]
 
     class Meta:

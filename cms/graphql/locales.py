@@ -1,0 +1,25 @@
+"""The Locale enum and the fallback chain."""
+
+from django.conf import settings
+
+import graphene
+
+Locale = graphene.Enum(
+    "Locale",
+    [(code, code) for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES],
+    description="The configured content languages. Values are the language codes themselves.",
+)
+
+SOURCE_LANGUAGE = settings.LANGUAGE_CODE
+
+
+def language_code(value):
+    """The code of a Locale argument (graphene may pass the enum member or its value)."""
+    if value is None:
+        return SOURCE_LANGUAGE
+    return getattr(value, "value", value)
+
+
+def fallback_chain(code):
+    """Requested locale first, then the source language."""
+    return [code] if code == SOURCE_LANGUAGE else [code, SOURCE_LANGUAGE]

@@ -1,0 +1,139 @@
+"""What every translatable node has: `locale`, `key`, `translations`; and locale fallback.
+
+Lists batch their translations without DataLoaders (broken in graphene-django 3): a list
+resolver marks its items as one batch, and the first `translations` resolved in that batch
+loads them for every item in two queries.
+"""
+
+from django.db.models import Q
+
+import graphene
+
+from .locales import SOURCE_LANGUAGE, Locale, language_code
+
+
+class TranslationStatus(graphene.Enum):
+    SOURCE = "SOURCE"
+    TRANSLATED = "TRANSLATED"
+    IN_PROGRESS = "IN_PROGRESS"
+    OUTDATED = "OUTDATED"
+    MISSING = "MISSING"
+
+
+class Translation(graphene.ObjectType):
+    """One language version, for language switchers and hreflang links."""
+
+    locale = graphene.Field(Locale, required=True)
+    title = graphene.String()
+    path = graphene.String(description="Pages: the path within the locale.")
+    slug = graphene.String(description="Directory entries and events: the slug.")
+    status = graphene.Field(TranslationStatus, required=True)
+
+
+def best_locale(visible, code):
+    """One row per translation group: the requested locale where visible, else English.
+
+    `visible` must already hold only public rows, so a draft translation never hides the
+    published English row.
+    """
+    if code == SOURCE_LANGUAGE:
+        return visible.filter(locale__language_code=code)
+    translated = visible.filter(locale__language_code=code).values("translation_key")
+    return visible.filter(
+        Q(locale__language_code=code)
+        | (Q(locale__language_code=SOURCE_LANGUAGE) & ~Q(translation_key__in=translated))
+    )
+
+
+def share_batch(items):
+    for item in items:
+        item._batch = items
+    return items
+
+
+def load_translations(items, all_rows, visible_rows, describe):
+    """Attach `_translations` to every item: one entry per configured locale.
+
+    `all_rows` and `visible_rows` are querysets of the items' model (every state, and public
+    only); `describe(row)` returns the title and path/slug to show for a visible row.
+    """
+    from django.conf import settings
+
+    keys = {item.translation_key for item in items}
+    rows = list(all_rows.filter(translation_key__in=keys).select_related("locale"))
+    visible_ids = set(visible_rows.filter(translation_key__in=keys).values_list("pk", flat=True))
+    by_key = {}
+    for row in rows:
+        by_key.setdefault(row.translation_key, {})[row.locale.language_code] = row
+    for item in items:
+        versions = by_key.get(item.translation_key, {})
+        translations = []
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            row = versions.get(code)
+            entry = {"locale": code, "title": None, "path": None, "slug": None}
+            if row is None:
+                entry["status"] = TranslationStatus.MISSING
+            elif row.pk not in visible_ids:
+                entry["status"] = TranslationStatus.IN_PROGRESS
+            else:
+                entry.update(describe(row))
+                entry["status"] = (
+                    TranslationStatus.SOURCE
+                    if code == SOURCE_LANGUAGE
+                    else TranslationStatus.TRANSLATED
+                )
+            translations.append(entry)
+        item._translations = translations
+
+
+class TranslatableNode:
+    """Resolvers shared by the Page and DirectoryEntry interfaces and the Event type."""
+
+    @staticmethod
+    def resolve_key(root, info):
+        return str(root.translation_key)
+
+    @staticmethod
+    def resolve_locale(root, info):
+        return language_code(root.locale.language_code)
+
+
+def _describe_record(row):
+    return {
+        "title": getattr(row, "title", None) or getattr(row, "name", None),
+        "slug": getattr(row, "slug", None),
+    }
+
+
+class TranslatableInterface(graphene.Interface):
+    """Every directory record and vocabulary term (grapple's snippet interface)."""
+
+    id = graphene.ID(required=True)
+    key = graphene.ID(required=True, description="Stable across translations.")
+    locale = graphene.Field(Locale, required=True, description="The locale actually served.")
+    translations = graphene.List(graphene.NonNull(Translation), required=True)
+
+    class Meta:
+        name = "Translatable"
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        from grapple.registry import registry
+
+        return registry.snippets[type(instance)]
+
+    resolve_key = TranslatableNode.resolve_key
+    resolve_locale = TranslatableNode.resolve_locale
+
+    def resolve_translations(self, info):
+        from cms.visibility import visible_records
+
+        if not hasattr(self, "_translations"):
+            model = type(self)
+            load_translations(
+                getattr(self, "_batch", [self]),
+                model._default_manager.all(),
+                visible_records(model),
+                _describe_record,
+            )
+        return self._translations
