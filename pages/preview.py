@@ -1,34 +1,27 @@
-"""Preview tokens: a signed, expiring reference to one revision of one page.
+"""Preview tokens from wagtail-headless-preview, with an expiry.
 
-The admin hands a token to the frontend; `page(path:, previewToken:)` then serves that
-revision, draft or not. Tokens expire after PREVIEW_TOKEN_MAX_AGE seconds (default an hour).
+The admin's "Frontend" preview mode stores the unsaved page as a `PagePreview` and hands the
+frontend a signed token; `page(path:, previewToken:)` serves that content. The library keeps
+previews for a day and never checks a token's age, so we do: a token older than
+PREVIEW_TOKEN_MAX_AGE seconds (default an hour) is refused.
 """
 
 from django.conf import settings
 from django.core import signing
 
-from wagtail.models import Page, Revision
+from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from cms.graphql.errors import BadUserInput
 
-SALT = "pages.preview"
 
-
-def make_token(page):
-    revision = page.latest_revision or page.save_revision()
-    return signing.dumps({"page": page.pk, "revision": revision.pk}, salt=SALT)
-
-
-def page_for_token(token, path=None):
+def page_for_token(token):
     try:
-        data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
+        HeadlessPreviewMixin.get_preview_signer().unsign(
+            token, max_age=settings.PREVIEW_TOKEN_MAX_AGE
+        )
     except signing.SignatureExpired:
         raise BadUserInput("The preview token has expired.", argument="previewToken") from None
     except signing.BadSignature:
         raise BadUserInput("The preview token is not valid.", argument="previewToken") from None
-    revision = Revision.page_revisions.filter(
-        pk=data["revision"], object_id=str(data["page"])
-    ).first()
-    if revision is None or not Page.objects.filter(pk=data["page"]).exists():
-        return None
-    return revision.as_object()
+    preview = PagePreview.objects.filter(token=token).first()
+    return preview.as_page() if preview else None

@@ -191,7 +191,8 @@ class PagesQuery:
         if preview_token:
             from pages.preview import page_for_token
 
-            return page_for_token(preview_token, path)
+            info.context.is_preview = True
+            return page_for_token(preview_token)
         if not path.startswith("/"):
             raise BadUserInput('A path starts with "/", e.g. "/library/".', argument="path")
         roots = locale_roots()

@@ -109,3 +109,34 @@ def article(parent=None, **fields):
     fields.setdefault("slug", fields["title"].lower().replace(" ", "-"))
     fields.setdefault("intro", "How social enterprises show the change they make.")
     return add_page(parent or library(), pages.ArticlePage(**fields))
+
+
+def translate_page(page, language_code, publish=True, **changes):
+    """A translation of `page` (and of its parents where missing), as wagtail-localize makes.
+
+    The admin flow itself is tested in tests/pages/test_translation.py; API tests only need
+    the resulting rows.
+    """
+    locale = Locale.objects.get(language_code=language_code)
+    translation = page.copy_for_translation(locale, copy_parents=True)
+    for field, value in changes.items():
+        setattr(translation, field, value)
+    revision = translation.save_revision()
+    if publish:
+        revision.publish()
+        # copy_parents leaves the parents as drafts: publish the chain up to the home page.
+        for ancestor in translation.get_ancestors().filter(depth__gte=2, live=False):
+            ancestor.specific.save_revision().publish()
+    return Page.objects.get(pk=translation.pk).specific
+
+
+def translate_record(record, language_code, publish=True, **changes):
+    locale = Locale.objects.get(language_code=language_code)
+    translation = record.copy_for_translation(locale)
+    for field, value in changes.items():
+        setattr(translation, field, value)
+    translation.live = False
+    translation.save()
+    if publish:
+        translation.save_revision().publish()
+    return type(record).objects.get(pk=translation.pk)

@@ -74,9 +74,7 @@ class CMSGraphQLView(GraphQLView):
         """Public GET answers may be cached; previews, errors and POSTs never are."""
         if request.method != "GET" or response.status_code != 200:
             return False
-        if "previewToken" in request.GET.get("query", "") or "previewToken" in request.GET.get(
-            "variables", ""
-        ):
+        if getattr(request, "is_preview", False):
             return False
         try:
             return "errors" not in json.loads(response.content)

@@ -9,14 +9,20 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.graphql.fields import GraphQLId, GraphQLTerms, LocalizedRelation
 from directory.models import source_locale_only
 from pages.blocks import BodyBlock
 
 
-class BasePage(Page):
-    """What every page of ours has: an intro, a body in the shared blocks, search fields."""
+class BasePage(HeadlessPreviewMixin, Page):
+    """What every page of ours has: an intro, a body in the shared blocks, search fields.
+
+    Two preview modes: the server-rendered template (default, inside the admin) and the
+    frontend, which receives a wagtail-headless-preview token to pass to
+    `page(path:, previewToken:)`.
+    """
 
     intro = models.TextField(_("intro"), blank=True, max_length=1000)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
@@ -34,6 +40,15 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    @property
+    def preview_modes(self):
+        return [("", _("Page")), ("frontend", _("Frontend"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "frontend":
+            return HeadlessPreviewMixin.serve_preview(self, request, mode_name)
+        return Page.serve_preview(self, request, mode_name)
 
 
 class HomePage(BasePage):
