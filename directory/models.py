@@ -44,6 +44,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 import graphene
@@ -223,7 +224,7 @@ CollaborationTerm = Term
 # Publishable content -----------------------------------------------------------------------
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def public(self):
         """The one visibility rule for snippets: published and not (yet) expired.
 

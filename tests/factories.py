@@ -135,6 +135,9 @@ def translate_record(record, language_code, publish=True, **changes):
     translation = record.copy_for_translation(locale)
     for field, value in changes.items():
         setattr(translation, field, value)
+    if not hasattr(translation, "save_revision"):  # vocabulary terms have no drafts
+        translation.save()
+        return translation
     translation.live = False
     translation.save()
     if publish:
