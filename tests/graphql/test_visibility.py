@@ -113,7 +113,10 @@ def test_vocabulary_labels_follow_the_requested_locale(gql):
     factories.SocialEnterpriseFactory(slug="care", sectors=["Q"])
     health = Sector.objects.get(code="Q", locale__language_code="en")
     factories.translate_record(health, "da", name="Sundhed og socialt arbejde")
-    query = 'query($l: Locale) { enterprise(slug: "care", locale: $l) { sectors { code name locale } } }'
+    query = (
+        'query($l: Locale) { enterprise(slug: "care", locale: $l) '
+        "{ sectors { code name locale } } }"
+    )
     danish = gql(query, {"l": "da"})["data"]["enterprise"]["sectors"]
     assert danish == [{"code": "Q", "name": "Sundhed og socialt arbejde", "locale": "da"}]
     polish = gql(query, {"l": "pl"})["data"]["enterprise"]["sectors"]
