@@ -63,6 +63,12 @@ def format_error(error):
         extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
         formatted["extensions"] = extensions
         return formatted
+    if isinstance(original, TypeError) and "ALLOWED_IMAGE_FILTERS" in str(original):
+        # grapple refuses a rendition outside the allow-list with a bare TypeError.
+        allowed = ", ".join(settings.GRAPPLE["ALLOWED_IMAGE_FILTERS"])
+        formatted["message"] = f"This image rendition is not offered. Allowed: {allowed}."
+        formatted["extensions"] = {"code": BadUserInput.code}
+        return formatted
     logger.error("Unhandled error in a GraphQL resolver", exc_info=original)
     formatted["message"] = "Internal server error."
     formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
