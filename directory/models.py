@@ -33,7 +33,13 @@ from grapple.models import (
 )
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PublishingPanel,
+    TitleFieldPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -92,6 +98,11 @@ class Vocabulary(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def validate_constraints(self, exclude=None):
+        # Admin forms have no locale field, and Django skips every constraint naming a field
+        # the form excludes: check (slug|code, locale) anyway, or a duplicate is a 500.
+        super().validate_constraints(exclude=set(exclude or ()) - {"locale"})
 
 
 class SlugVocabulary(Vocabulary):
@@ -267,6 +278,10 @@ class PublishableSnippet(
     @property
     def revisions(self):
         return self._revisions
+
+    def validate_constraints(self, exclude=None):
+        # See Vocabulary.validate_constraints: a duplicate slug is a form error, not a 500.
+        super().validate_constraints(exclude=set(exclude or ()) - {"locale"})
 
     def get_preview_template(self, request, mode_name):
         snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in type(self).__name__)
@@ -477,6 +492,7 @@ def _entry_panels(*specific):
             heading=_("Collaboration"),
         ),
         FieldPanel("last_verified"),
+        PublishingPanel(),
     ]
 
 
@@ -496,6 +512,12 @@ _ENTRY_SYNCHRONISED = [
     "languages",
     "seeking_partners",
     "last_verified",
+    # Many-to-many relations point at English rows in every translation; keep them in step.
+    "sectors",
+    "sdgs",
+    "target_groups",
+    "offers",
+    "needs",
 ]
 
 
@@ -601,6 +623,7 @@ class SupportOrganisation(DirectoryEntry):
         TranslatableField("address"),
         *(SynchronizedField(name) for name in _ENTRY_SYNCHRONISED),
         SynchronizedField("countries_served"),
+        SynchronizedField("support_types"),
     ]
 
     panels = _entry_panels(
@@ -761,6 +784,7 @@ class Event(PublishableSnippet):
                 "organiser_organisation",
                 "contact_name",
                 "contact_email",
+                "topics",
             ]
         ),
     ]
@@ -804,6 +828,7 @@ class Event(PublishableSnippet):
             ],
             heading=_("Organiser"),
         ),
+        PublishingPanel(),
     ]
 
     search_fields = [
