@@ -1,3 +1,5 @@
+from functools import partialmethod
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -49,6 +51,17 @@ class ChoiceListField(models.JSONField):
             help_text=self.help_text,
         )
 
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        # As Django adds get_FOO_display() for one choice: the labels of the stored codes,
+        # e.g. page.get_platforms_labels in templates.
+        if f"get_{self.name}_labels" not in cls.__dict__:
+            setattr(cls, f"get_{self.name}_labels", partialmethod(_labels_of, field=self))
+
     def labels(self, value):
         names = dict(self.item_choices)
         return [str(names.get(code, code)) for code in value or []]
+
+
+def _labels_of(instance, field):
+    return field.labels(getattr(instance, field.attname))
