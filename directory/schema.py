@@ -24,7 +24,7 @@ class DirectoryEntryInterface(graphene.Interface):
     """A social enterprise or a support organisation."""
 
     id = graphene.ID(required=True)
-    key = graphene.ID(required=True)
+    key = graphene.ID(required=True, description="Stable across translations.")
     slug = graphene.String(required=True)
     name = graphene.String(required=True)
     summary = graphene.String()
@@ -32,7 +32,7 @@ class DirectoryEntryInterface(graphene.Interface):
     city = graphene.String()
     website = graphene.String()
     logo = graphene.Field(_image_type)
-    locale = graphene.Field(Locale, required=True)
+    locale = graphene.Field(Locale, required=True, description="The locale actually served.")
     translations = graphene.List(
         graphene.NonNull("cms.graphql.translation.Translation"), required=True
     )

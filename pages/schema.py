@@ -65,7 +65,7 @@ class PageInterface(graphene.Interface):
     title = graphene.String(required=True)
     path = graphene.String(required=True, description='Path within the locale; "/" is home.')
     url = graphene.String(description="The page's address on the site, with locale prefix.")
-    locale = graphene.Field(Locale, required=True)
+    locale = graphene.Field(Locale, required=True, description="The locale actually served.")
     translations = graphene.List(graphene.NonNull(Translation), required=True)
     page_type = graphene.Field(PageType, required=True)
     seo_title = graphene.String(required=True)

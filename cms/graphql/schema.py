@@ -32,19 +32,34 @@ def _declared_fields(model):
 
 
 def expose_declared_fields_only():
-    """Strip every field that neither an interface nor the model's graphql_fields declares.
+    """Strip every field that neither an interface nor the model's graphql_fields declares,
+    and put the rest in a stable order.
 
     grapple builds page types on a DjangoObjectType of Wagtail's Page, which carries all of
     Page's columns (draftTitle, live, hasUnpublishedChanges, aliasOf, ...): state a public API
     must not show. What a type exposes is exactly what its model declares, and nothing else.
+    grapple also keeps a type's interfaces in a set, so their order (and the order of their
+    fields in schema.graphql) would change from one process to the next.
     """
     for model, node_type in [*registry.pages.items(), *registry.snippets.items()]:
+        interfaces = sorted(node_type._meta.interfaces, key=lambda i: i._meta.name)
         allowed = _declared_fields(model)
-        for interface in node_type._meta.interfaces:
+        for interface in interfaces:
             allowed.update(interface._meta.fields)
-        for name in list(node_type._meta.fields):
-            if name not in allowed:
-                del node_type._meta.fields[name]
+        fields = node_type._meta.fields
+        ordered = {}
+        for interface in interfaces:
+            for name in interface._meta.fields:
+                if name in fields:
+                    ordered[name] = fields[name]
+        for name, field in fields.items():
+            if name in allowed:
+                ordered.setdefault(name, field)
+        fields.clear()
+        fields.update(ordered)
+        # graphene freezes a type's options once built; the schema is not built yet, so
+        # replacing the interfaces' order here is still safe.
+        object.__setattr__(node_type._meta, "interfaces", tuple(interfaces))
 
 
 def create_schema():
