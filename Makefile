@@ -57,6 +57,10 @@ check-schema: $(STAMP) ## Fail if schema.graphql differs from the code
 check-migrations: $(STAMP) ## Fail if the models have changes without a migration
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 
+.PHONY: bench-api
+bench-api: $(STAMP) ## Benchmark the GraphQL lists against Wagtail's REST API v2 (SQL queries, latency)
+	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python bench/api.py
+
 .PHONY: clean
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3

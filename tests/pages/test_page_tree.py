@@ -19,12 +19,6 @@ from tests import factories
 PARAGRAPH_FEATURES = BodyBlock().child_blocks["paragraph"].features
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Images and documents made by the tests must not land in the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def tree(db):
     """One page of each container type: home, library, standard page."""

@@ -19,12 +19,6 @@ from tests import factories
 VIDEO_URL = "https://www.youtube.com/watch?v=sesn-demo"
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Images, renditions and documents made by the tests stay out of the project folder."""
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def embed(db):
     """A cached oEmbed answer, so rendering the embed block needs no network."""
