@@ -27,7 +27,7 @@ install: $(STAMP) ## Create the virtualenv and install the pinned dependencies
 run: $(STAMP) ## Set up SQLite with demo content and serve the admin and /graphql/
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
-	$(MANAGE) ensure_admin
+	$(MANAGE) ensure_admin --url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 .PHONY: test

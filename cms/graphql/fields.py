@@ -164,9 +164,9 @@ class CountryValue:
 
         def resolve(info, **kwargs):
             value = getattr(instance, self.field_name)
-            if isinstance(value, list | tuple):
+            if instance._meta.get_field(self.field_name).multiple:
                 return list(value)
-            return value if value else None
+            return value or None
 
         return resolve
 

@@ -10,8 +10,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("ADMIN_USERNAME", "admin"))
         parser.add_argument("--password", default=os.environ.get("ADMIN_PASSWORD", "admin"))
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where it is served.")
 
-    def handle(self, *args, username, password, **options):
+    def handle(self, *args, username, password, url, **options):
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=username,
@@ -25,8 +26,8 @@ class Command(BaseCommand):
             shown_password = "(unchanged: the password you set before)"
         self.stdout.write(
             self.style.SUCCESS(
-                "\nAdmin:   http://127.0.0.1:8000/admin/\n"
+                f"\nAdmin:   {url}/admin/\n"
                 f"Login:   {username} / {shown_password}\n"
-                "GraphQL: http://127.0.0.1:8000/graphql/\n"
+                f"GraphQL: {url}/graphql/\n"
             )
         )
