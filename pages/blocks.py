@@ -97,13 +97,19 @@ class CallToActionBlock(blocks.StructBlock):
         GraphQLString("title", required=True),
         GraphQLString("text"),
         GraphQLString("link_label", required=True),
-        GraphQLPage("page"),
+        GraphQLPage("page", source="public_page"),
         GraphQLString("url"),
     ]
 
     class Meta:
         icon = "link"
         template = "blocks/call_to_action_block.html"
+
+    def public_page(self, info, values, **kwargs):
+        """The chosen page only if the public may see it (never a draft or private page)."""
+        from pages.schema import public_page
+
+        return public_page(values.get("page"), info)
 
     def clean(self, value):
         value = super().clean(value)

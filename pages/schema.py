@@ -9,7 +9,8 @@ from wagtail.models import Page as WagtailPage
 import graphene
 
 from cms.graphql.errors import BadUserInput, check_limit
-from cms.graphql.locales import SOURCE_LANGUAGE, Locale, language_code
+from cms.graphql.fields import set_requested_language
+from cms.graphql.locales import SOURCE_LANGUAGE, Locale
 from cms.graphql.translation import (
     TranslatableNode,
     Translation,
@@ -187,7 +188,7 @@ class PagesQuery:
     )
 
     def resolve_page(self, info, path, locale=None, preview_token=None):
-        code = language_code(locale)
+        code = set_requested_language(info, locale)
         if preview_token:
             from pages.preview import page_for_token
 
@@ -223,10 +224,10 @@ class PagesQuery:
         self, info, locale=None, type=None, topic=None, search=None, order=None, limit=20, offset=0
     ):
         limit, offset = check_limit(limit, offset)
-        code = language_code(locale)
+        code = set_requested_language(info, locale)
         queryset = best_locale(visible_pages().filter(depth__gt=2), code)
         if type is not None:
-            app_label, model_name = language_code(type).split(".")
+            app_label, model_name = getattr(type, "value", type).split(".")
             queryset = queryset.filter(
                 content_type__app_label=app_label, content_type__model=model_name.lower()
             )
@@ -241,7 +242,7 @@ class PagesQuery:
                 output_field=IntegerField(),
             )
         if order is not None:
-            queryset = queryset.order_by(language_code(order), "pk")
+            queryset = queryset.order_by(getattr(order, "value", order), "pk")
         elif ranking is not None:
             queryset = queryset.order_by(ranking, "pk")
         else:
@@ -249,3 +250,21 @@ class PagesQuery:
         total = queryset.count()
         items = specific_with_relations(queryset[offset : offset + limit]) if limit else []
         return PageList(items=share_batch(items), total_count=total)
+
+
+def public_page(page, info):
+    """A page chosen in a block, as the API may show it: the best public translation, or
+    None when neither it nor its English source is public."""
+    from cms.graphql.fields import requested_language
+    from cms.graphql.locales import fallback_chain
+
+    if page is None:
+        return None
+    chain = fallback_chain(requested_language(info))
+    candidates = visible_pages().filter(
+        translation_key=page.translation_key, locale__language_code__in=chain
+    )
+    best = sorted(
+        candidates.select_related("locale"), key=lambda p: chain.index(p.locale.language_code)
+    )
+    return best[0].specific if best else None

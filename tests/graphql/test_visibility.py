@@ -123,3 +123,74 @@ def test_vocabulary_labels_follow_the_requested_locale(gql):
     assert polish == [
         {"code": "Q", "name": "Human health and social work activities", "locale": "en"}
     ]
+
+
+CTA = """query($locale: Locale) {
+page(path: "/library/measuring-social-impact/", locale: $locale) {
+  ... on ArticlePage { body { ... on CallToActionBlock { title page { title locale path } } } }
+} }"""
+
+
+def cta_article(target):
+    return factories.article(
+        body=[
+            (
+                "call_to_action",
+                {"title": "Read more", "link_label": "Go", "page": target, "url": ""},
+            )
+        ]
+    )
+
+
+def test_a_page_linked_from_a_block_is_served_only_when_public(gql):
+    draft = factories.article(title="Draft target", slug="draft-target", live=False)
+    cta_article(draft)
+    block = gql(CTA)["data"]["page"]["body"][0]
+    assert block["title"] == "Read more"
+    assert block["page"] is None
+
+
+def test_a_page_linked_from_a_block_is_served_in_the_requested_locale(gql):
+    target = factories.article(title="Funding basics", slug="funding-basics")
+    factories.translate_page(target, "da", title="Finansiering", slug="finansiering")
+    cta_article(target)
+    block = gql(CTA, {"locale": "da"})["data"]["page"]["body"][0]
+    assert block["page"] == {
+        "title": "Finansiering",
+        "locale": "da",
+        "path": "/library/finansiering/",
+    }
+
+
+def test_page_topics_are_labelled_in_the_requested_locale(gql):
+    from directory.models import Topic
+
+    topic = Topic.objects.get(slug="funding", locale__language_code="en")
+    factories.translate_record(topic, "da", name="Finansiering")
+    article = factories.article()
+    article.topics.set([topic])
+    article.save_revision().publish()
+    query = """{ page(path: "/library/measuring-social-impact/", locale: da) {
+      ... on ArticlePage { topics { slug name locale } } } }"""
+    topics = gql(query)["data"]["page"]["topics"]
+    assert topics == [{"slug": "funding", "name": "Finansiering", "locale": "da"}]
+
+
+def test_grapple_root_fields_are_not_in_the_schema(gql):
+    fields = {
+        field["name"]
+        for field in gql("{ __schema { queryType { fields { name } } } }")["data"]["__schema"][
+            "queryType"
+        ]["fields"]
+    }
+    assert fields == {
+        "page",
+        "pages",
+        "enterprise",
+        "enterprises",
+        "supportOrganisation",
+        "supportOrganisations",
+        "event",
+        "events",
+        "search",
+    }
