@@ -1,6 +1,6 @@
 """GraphQL for the directory: the `DirectoryEntry` interface, filters, orders, root fields."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from wagtail.images import get_image_model
 
@@ -182,8 +182,6 @@ def filter_entries(queryset, filter):
         )
         queryset = queryset.filter(recognised_status__slug__in=codes)
     if filter.get("serves_countries"):
-        from django.db.models import Q
-
         condition = Q()
         for code in _countries(filter["serves_countries"], "servesCountries"):
             # countries_served is stored comma-separated; an empty list means its own country.
@@ -196,8 +194,6 @@ def filter_entries(queryset, filter):
 def filter_events(queryset, filter):
     if not filter:
         return queryset
-    from django.db.models import Q
-
     start, end = filter.get("from_"), filter.get("to")
     if start and end and end < start:
         raise BadUserInput('"to" is before "from".', argument="filter.to")
@@ -272,6 +268,35 @@ SupportOrganisationList = _list_type(
 EventList = _list_type("EventList", _snippet("directory.Event"))
 
 
+# How each list filters, orders by default and what it fetches for its fields.
+LISTS = {
+    models.SocialEnterprise: (
+        filter_entries,
+        "name",
+        lambda: [*ENTRY_PREFETCH, _image_prefetch(), "recognised_status"],
+    ),
+    models.SupportOrganisation: (
+        filter_entries,
+        "name",
+        lambda: [*ENTRY_PREFETCH, _image_prefetch(), "support_types"],
+    ),
+    models.Event: (
+        filter_events,
+        "start",
+        lambda: ["topics", "event_type", "organiser_enterprise", "organiser_organisation"],
+    ),
+}
+
+
+def _list(info, model, locale=None, filter=None, search=None, order=None, limit=20, offset=0):
+    apply_filter, default_order, prefetch = LISTS[model]
+    code = set_requested_language(info, locale)
+    queryset = apply_filter(best_locale(visible_records(model), code), filter)
+    if search:
+        queryset = search_records(queryset, model, search)
+    return _page(queryset, order, default_order, limit, offset, prefetch())
+
+
 def _one(info, model, slug, locale):
     code = set_requested_language(info, locale)
     record = (
@@ -337,56 +362,14 @@ class DirectoryQuery:
     def resolve_event(self, info, slug, locale=None):
         return _one(info, models.Event, slug, locale)
 
-    def resolve_enterprises(
-        self, info, locale=None, filter=None, search=None, order=None, limit=20, offset=0
-    ):
-        model = models.SocialEnterprise
-        code = set_requested_language(info, locale)
-        queryset = filter_entries(best_locale(visible_records(model), code), filter)
-        if search:
-            queryset = search_records(queryset, model, search)
-        items, total = _page(
-            queryset,
-            order,
-            "name",
-            limit,
-            offset,
-            [*ENTRY_PREFETCH, _image_prefetch(), "recognised_status"],
-        )
+    def resolve_enterprises(self, info, **arguments):
+        items, total = _list(info, models.SocialEnterprise, **arguments)
         return EnterpriseList(items=items, total_count=total)
 
-    def resolve_support_organisations(
-        self, info, locale=None, filter=None, search=None, order=None, limit=20, offset=0
-    ):
-        model = models.SupportOrganisation
-        code = set_requested_language(info, locale)
-        queryset = filter_entries(best_locale(visible_records(model), code), filter)
-        if search:
-            queryset = search_records(queryset, model, search)
-        items, total = _page(
-            queryset,
-            order,
-            "name",
-            limit,
-            offset,
-            [*ENTRY_PREFETCH, _image_prefetch(), "support_types"],
-        )
+    def resolve_support_organisations(self, info, **arguments):
+        items, total = _list(info, models.SupportOrganisation, **arguments)
         return SupportOrganisationList(items=items, total_count=total)
 
-    def resolve_events(
-        self, info, locale=None, filter=None, search=None, order=None, limit=20, offset=0
-    ):
-        model = models.Event
-        code = set_requested_language(info, locale)
-        queryset = filter_events(best_locale(visible_records(model), code), filter)
-        if search:
-            queryset = search_records(queryset, model, search)
-        items, total = _page(
-            queryset,
-            order,
-            "start",
-            limit,
-            offset,
-            ["topics", "event_type", "organiser_enterprise", "organiser_organisation"],
-        )
+    def resolve_events(self, info, **arguments):
+        items, total = _list(info, models.Event, **arguments)
         return EventList(items=items, total_count=total)

@@ -5,6 +5,7 @@ resolver marks its items as one batch, and the first `translations` resolved in 
 loads them for every item in two queries.
 """
 
+from django.conf import settings
 from django.db.models import Q
 
 import graphene
@@ -57,8 +58,6 @@ def load_translations(items, all_rows, visible_rows, describe):
     `all_rows` and `visible_rows` are querysets of the items' model (every state, and public
     only); `describe(row)` returns the title and path/slug to show for a visible row.
     """
-    from django.conf import settings
-
     keys = {item.translation_key for item in items}
     rows = list(all_rows.filter(translation_key__in=keys).select_related("locale"))
     visible_ids = set(visible_rows.filter(translation_key__in=keys).values_list("pk", flat=True))
