@@ -8,6 +8,7 @@ queries of one request and the median latency of 15 (after 2 warm-up requests).
 Run with DJANGO_SETTINGS_MODULE=bench.settings (bench/urls.py holds the v2 endpoints).
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -252,49 +253,55 @@ def table(rows):
     return "\n".join([render(lines[0]), rule, *(render(line) for line in lines[1:])])
 
 
-def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    import django
-
-    django.setup()
-
+@contextlib.contextmanager
+def throwaway_database():
+    """A test database for the run, dropped afterwards, with media in a temporary folder."""
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
     from django.test.utils import (
         override_settings,
         setup_test_environment,
         teardown_test_environment,
     )
 
-    started = time.perf_counter()
     media = tempfile.mkdtemp(prefix="sesn-bench-media-")
     setup_test_environment()
-    vendor = connection.vendor
-    progress(f"bench-api: creating a throwaway {vendor} database")
     old_name = settings.DATABASES["default"]["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with override_settings(MEDIA_ROOT=media):
             cache.clear()
-            progress("bench-api: creating content")
-            create_data()
-            client = Client()
-            rows = []
-            for limit in LIMITS:
-                progress(f"bench-api: measuring N={limit}")
-                results = []
-                for name, send, items_of, check in endpoints(client, limit):
-                    queries, ms = measure(send, items_of, check, limit)
-                    results.append((name, limit, queries, ms))
-                for ours, theirs in zip(results[::2], results[1::2], strict=True):
-                    ratios = (ours[2] / theirs[2], ours[3] / theirs[3])
-                    rows += [(*ours, ratios), (*theirs, None)]
+            yield connection.vendor
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
         shutil.rmtree(media, ignore_errors=True)
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+    from django.test import Client
+
+    started = time.perf_counter()
+    with throwaway_database() as vendor:
+        progress(f"bench-api: created a throwaway {vendor} database; creating content")
+        create_data()
+        client = Client()
+        rows = []
+        for limit in LIMITS:
+            progress(f"bench-api: measuring N={limit}")
+            results = []
+            for name, send, items_of, check in endpoints(client, limit):
+                queries, ms = measure(send, items_of, check, limit)
+                results.append((name, limit, queries, ms))
+            for ours, theirs in zip(results[::2], results[1::2], strict=True):
+                ratios = (ours[2] / theirs[2], ours[3] / theirs[3])
+                rows += [(*ours, ratios), (*theirs, None)]
     progress(f"bench-api: done in {time.perf_counter() - started:.0f} s\n")
     print(f"API benchmark on {vendor}: {RECORDS} articles, {RECORDS} enterprises; ", end="")
     print(f"median of {RUNS} requests after {WARMUP} warm-ups")

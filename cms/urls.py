@@ -8,12 +8,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.graphql.views import graphql_view
+from directory import feeds
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),
+    path("events.ics", feeds.events_feed, name="events-ics"),
+    path("events/<slug:slug>.ics", feeds.event_ics, name="event-ics"),
 ]
 
 if settings.DEBUG:

@@ -66,6 +66,8 @@ from cms.graphql.fields import (
     GraphQLTerms,
     LocalizedRelation,
 )
+from directory.feeds import IcsUrl
+from directory.jsonld import JSON, JsonLd
 
 
 def source_locale_only():
@@ -269,6 +271,14 @@ class PublishableSnippet(
         allow_unicode=False,
         help_text=_("Part of the public address; the same in every language."),
     )
+    # Unique per (model, locale) when set: see the constraints of each concrete model.
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("A stable identifier from the source system, used by imports."),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -432,6 +442,9 @@ class DirectoryEntry(PublishableSnippet):
         GraphQLTerms("offers", "directory.Term", "localized_offers"),
         GraphQLTerms("needs", "directory.Term", "localized_needs"),
         GraphQLString("last_verified"),
+        GraphQLField(
+            "json_ld", JSON, source="json_ld_value", description="schema.org Organization."
+        ),
     ]
     graphql_interfaces = ("directory.schema.DirectoryEntryInterface",)
 
@@ -441,12 +454,18 @@ class DirectoryEntry(PublishableSnippet):
     localized_target_groups = LocalizedRelation("target_groups")
     localized_offers = LocalizedRelation("offers")
     localized_needs = LocalizedRelation("needs")
+    json_ld_value = JsonLd()
 
     class Meta(PublishableSnippet.Meta):
         abstract = True
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["slug", "locale"], name="%(class)s_unique_slug")
+            models.UniqueConstraint(fields=["slug", "locale"], name="%(class)s_unique_slug"),
+            models.UniqueConstraint(
+                fields=["external_id", "locale"],
+                condition=~Q(external_id=""),
+                name="%(class)s_unique_external_id",
+            ),
         ]
 
     def __str__(self):
@@ -491,13 +510,14 @@ def _entry_panels(*specific):
             [FieldPanel("seeking_partners"), FieldPanel("offers"), FieldPanel("needs")],
             heading=_("Collaboration"),
         ),
-        FieldPanel("last_verified"),
+        FieldRowPanel([FieldPanel("last_verified"), FieldPanel("external_id")]),
         PublishingPanel(),
     ]
 
 
 _ENTRY_SYNCHRONISED = [
     "slug",
+    "external_id",
     "logo",
     "country",
     "city",
@@ -765,6 +785,7 @@ class Event(PublishableSnippet):
             SynchronizedField(name)
             for name in [
                 "slug",
+                "external_id",
                 "language",
                 "english_summary",
                 "start",
@@ -828,6 +849,7 @@ class Event(PublishableSnippet):
             ],
             heading=_("Organiser"),
         ),
+        FieldPanel("external_id"),
         PublishingPanel(),
     ]
 
@@ -871,6 +893,14 @@ class Event(PublishableSnippet):
         GraphQLField(
             "organiser", "directory.schema.DirectoryEntryInterface", source="localized_organiser"
         ),
+        GraphQLField(
+            "ics_url",
+            graphene.String,
+            required=True,
+            source="ics_url_value",
+            description="This event as an iCalendar file, in the requested locale.",
+        ),
+        GraphQLField("json_ld", JSON, source="json_ld_value", description="schema.org Event."),
     ]
 
     country_value = CountryValue("country")
@@ -878,6 +908,8 @@ class Event(PublishableSnippet):
     localized_topics = LocalizedRelation("topics")
     localized_enterprise = LocalizedRelation("organiser_enterprise", many=False)
     localized_organisation = LocalizedRelation("organiser_organisation", many=False)
+    ics_url_value = IcsUrl()
+    json_ld_value = JsonLd()
 
     def localized_organiser(self, info, **kwargs):
         """The organiser as a public entry in the requested locale, or None."""
@@ -888,6 +920,11 @@ class Event(PublishableSnippet):
         ordering = ["start"]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="event_unique_slug"),
+            models.UniqueConstraint(
+                fields=["external_id", "locale"],
+                condition=~Q(external_id=""),
+                name="event_unique_external_id",
+            ),
             models.CheckConstraint(
                 condition=Q(organiser_enterprise__isnull=True)
                 | Q(organiser_organisation__isnull=True),

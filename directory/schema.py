@@ -1,17 +1,21 @@
 """GraphQL for the directory: the `DirectoryEntry` interface, filters, orders, root fields."""
 
-from django.db.models import Prefetch, Q
+import math
+
+from django.db.models import FloatField, Prefetch, Q, Value
+from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 from wagtail.images import get_image_model
 
 import graphene
 
-from cms.graphql.errors import BadUserInput, check_limit
+from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import Country, set_requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale
 from cms.graphql.translation import TranslatableInterface, best_locale, share_batch
 from cms.visibility import visible_records
 from directory import models
+from directory.facets import EnterpriseFacets, SupportOrganisationFacets, facets_field
 
 
 def _image_type():
@@ -86,6 +90,15 @@ class EventOrder(graphene.Enum):
     TITLE = "title"
 
 
+class GeoFilter(graphene.InputObjectType):
+    """Within `km` kilometres (great-circle distance) of a point; entries without
+    coordinates are left out."""
+
+    lat = graphene.Float(required=True, description="Latitude, -90 to 90.")
+    lng = graphene.Float(required=True, description="Longitude, -180 to 180.")
+    km = graphene.Float(required=True, description="Radius in kilometres, more than 0.")
+
+
 class EnterpriseFilter(graphene.InputObjectType):
     countries = graphene.List(graphene.NonNull(graphene.String), description='ISO codes, "DK".')
     sectors = graphene.List(graphene.NonNull(graphene.String), description='NACE letters, "Q".')
@@ -95,6 +108,7 @@ class EnterpriseFilter(graphene.InputObjectType):
     needs = graphene.List(graphene.NonNull(graphene.String))
     recognised_statuses = graphene.List(graphene.NonNull(graphene.String))
     seeking_partners = graphene.Boolean()
+    near = GeoFilter()
 
 
 class SupportOrganisationFilter(graphene.InputObjectType):
@@ -108,6 +122,7 @@ class SupportOrganisationFilter(graphene.InputObjectType):
     offers = graphene.List(graphene.NonNull(graphene.String))
     needs = graphene.List(graphene.NonNull(graphene.String))
     seeking_partners = graphene.Boolean()
+    near = GeoFilter()
 
 
 class EventFilter(graphene.InputObjectType):
@@ -118,6 +133,7 @@ class EventFilter(graphene.InputObjectType):
     types = graphene.List(graphene.NonNull(graphene.String))
     topics = graphene.List(graphene.NonNull(graphene.String))
     statuses = graphene.List(graphene.NonNull(EventStatusEnum))
+    near = GeoFilter()
 
 
 # Filtering ---------------------------------------------------------------------------------
@@ -159,9 +175,60 @@ def _related(queryset, relation, model, field, values, argument):
     return queryset.filter(pk__in=matching.values("pk"))
 
 
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+
+
+def _bounding_box(lat, lng, km):
+    """A prefilter the database can answer from the columns: the circle's enclosing box."""
+    # A hair wider than the circle, so no rounding of the decimal columns drops an edge point.
+    dlat = km / KM_PER_DEGREE + 1e-6
+    box = Q(latitude__gte=max(-90.0, lat - dlat), latitude__lte=min(90.0, lat + dlat))
+    angle = km / EARTH_RADIUS_KM
+    if abs(lat) + dlat >= 90 or angle >= math.pi / 2:
+        return box  # the circle reaches a pole: every longitude
+    dlng = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
+    dlng += 1e-6
+    west, east = lng - dlng, lng + dlng
+    if west < -180:
+        return box & (Q(longitude__gte=west + 360) | Q(longitude__lte=east))
+    if east > 180:
+        return box & (Q(longitude__gte=west) | Q(longitude__lte=east - 360))
+    return box & Q(longitude__gte=west, longitude__lte=east)
+
+
+def _distance_km(lat, lng):
+    """Haversine distance from (lat, lng) to each row, as a database expression."""
+    phi, lam = math.radians(lat), math.radians(lng)
+    row_phi = Radians(Cast("latitude", FloatField()))
+    row_lam = Radians(Cast("longitude", FloatField()))
+    half_chord = Power(Sin((row_phi - phi) / 2), 2) + math.cos(phi) * Cos(row_phi) * Power(
+        Sin((row_lam - lam) / 2), 2
+    )
+    # Rounding can push the haversine a hair above 1, where asin is undefined.
+    return 2 * EARTH_RADIUS_KM * ASin(Sqrt(Least(half_chord, Value(1.0))))
+
+
+def filter_near(queryset, near, argument="filter.near"):
+    lat, lng, km = near["lat"], near["lng"], near["km"]
+    if not -90 <= lat <= 90:
+        raise BadUserInput(f"near.lat must be between -90 and 90; got {lat}.", argument=argument)
+    if not -180 <= lng <= 180:
+        raise BadUserInput(f"near.lng must be between -180 and 180; got {lng}.", argument=argument)
+    if not km > 0:
+        raise BadUserInput(f"near.km must be more than 0; got {km}.", argument=argument)
+    return (
+        queryset.filter(_bounding_box(lat, lng, km))
+        .alias(near_km=_distance_km(lat, lng))
+        .filter(near_km__lte=km)
+    )
+
+
 def filter_entries(queryset, filter):
     if not filter:
         return queryset
+    if filter.get("near"):
+        queryset = filter_near(queryset, filter["near"])
     if filter.get("countries"):
         queryset = queryset.filter(country__in=_countries(filter["countries"]))
     if filter.get("seeking_partners") is not None:
@@ -211,12 +278,23 @@ def filter_events(queryset, filter):
         codes = _known_codes(models.EventType, "slug", filter["types"], "types")
         queryset = queryset.filter(event_type__slug__in=codes)
     queryset = _related(queryset, "topics", models.Topic, "slug", filter.get("topics"), "topics")
+    if filter.get("near"):
+        queryset = filter_near(queryset, filter["near"])
     return queryset
 
 
 def search_records(queryset, model, query):
-    ids = [record.pk for record in model.objects.search(query)[:1000]]
-    return queryset.filter(pk__in=ids)
+    """The entries of `queryset` whose name, summary or description matches `query` in any of
+    their public translations, through Wagtail's search backend (PostgreSQL full-text search,
+    SQLite FTS5).
+
+    A match in one translation selects the entry, which the list serves in its best locale:
+    the Danish word finds an entry asked for in Danish or in English. The hits stay a subquery
+    (the database backend's results are a queryset), so totals and facets count every match.
+    """
+    hits = model.objects.search(search_words(query), order_by_relevance=False).get_queryset()
+    groups = visible_records(model).filter(pk__in=hits.values("pk")).values("translation_key")
+    return queryset.filter(translation_key__in=groups)
 
 
 # Lists -------------------------------------------------------------------------------------
@@ -244,15 +322,14 @@ def _image_prefetch():
 ENTRY_PREFETCH = ["sectors", "sdgs", "offers", "needs", "target_groups"]
 
 
-def _list_type(name, item_type):
-    return type(
-        name,
-        (graphene.ObjectType,),
-        {
-            "items": graphene.List(graphene.NonNull(item_type), required=True),
-            "total_count": graphene.Int(required=True),
-        },
-    )
+def _list_type(name, item_type, facets=None):
+    fields = {
+        "items": graphene.List(graphene.NonNull(item_type), required=True),
+        "total_count": graphene.Int(required=True),
+    }
+    if facets:
+        fields["facets"] = facets_field(facets)
+    return type(name, (graphene.ObjectType,), fields)
 
 
 def _snippet(label):
@@ -261,9 +338,13 @@ def _snippet(label):
     return snippet_type(label)
 
 
-EnterpriseList = _list_type("EnterpriseList", _snippet("directory.SocialEnterprise"))
+EnterpriseList = _list_type(
+    "EnterpriseList", _snippet("directory.SocialEnterprise"), facets=EnterpriseFacets
+)
 SupportOrganisationList = _list_type(
-    "SupportOrganisationList", _snippet("directory.SupportOrganisation")
+    "SupportOrganisationList",
+    _snippet("directory.SupportOrganisation"),
+    facets=SupportOrganisationFacets,
 )
 EventList = _list_type("EventList", _snippet("directory.Event"))
 
@@ -288,13 +369,29 @@ LISTS = {
 }
 
 
-def _list(info, model, locale=None, filter=None, search=None, order=None, limit=20, offset=0):
-    apply_filter, default_order, prefetch = LISTS[model]
+def _filtered(info, model, locale=None, filter=None, search=None):
+    apply_filter = LISTS[model][0]
     code = set_requested_language(info, locale)
     queryset = apply_filter(best_locale(visible_records(model), code), filter)
-    if search:
+    if search and search.strip():
         queryset = search_records(queryset, model, search)
+    return queryset
+
+
+def _list(info, model, locale=None, filter=None, search=None, order=None, limit=20, offset=0):
+    _apply_filter, default_order, prefetch = LISTS[model]
+    queryset = _filtered(info, model, locale, filter, search)
     return _page(queryset, order, default_order, limit, offset, prefetch())
+
+
+def _faceted_list(list_type, info, model, order=None, limit=20, offset=0, **criteria):
+    """A list that keeps its filtered queryset, for `facets` to count over if selected."""
+    _apply_filter, default_order, prefetch = LISTS[model]
+    queryset = _filtered(info, model, **criteria)
+    items, total = _page(queryset, order, default_order, limit, offset, prefetch())
+    result = list_type(items=items, total_count=total)
+    result.filtered_queryset = queryset
+    return result
 
 
 def _one(info, model, slug, locale):
@@ -363,12 +460,12 @@ class DirectoryQuery:
         return _one(info, models.Event, slug, locale)
 
     def resolve_enterprises(self, info, **arguments):
-        items, total = _list(info, models.SocialEnterprise, **arguments)
-        return EnterpriseList(items=items, total_count=total)
+        return _faceted_list(EnterpriseList, info, models.SocialEnterprise, **arguments)
 
     def resolve_support_organisations(self, info, **arguments):
-        items, total = _list(info, models.SupportOrganisation, **arguments)
-        return SupportOrganisationList(items=items, total_count=total)
+        return _faceted_list(
+            SupportOrganisationList, info, models.SupportOrganisation, **arguments
+        )
 
     def resolve_events(self, info, **arguments):
         items, total = _list(info, models.Event, **arguments)

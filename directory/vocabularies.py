@@ -125,3 +125,67 @@ TOPICS = [
 
 # The Baltic Sea Region countries the network works in (others are data, not code).
 REGION_COUNTRIES = ["DK", "DE", "EE", "FI", "IS", "LT", "LV", "NO", "PL", "SE"]
+
+# Neighbouring countries, for partner matching: land borders and sea boundaries around the
+# Baltic and the North Sea. Outside the region only the region's land neighbours are listed.
+# Iceland counts Denmark (the Faroe Islands and Greenland) and Norway (Jan Mayen) as sea
+# neighbours; the ISO codes of those territories are not used for entries.
+LAND_BORDERS = [
+    ("DK", "DE"),
+    ("DE", "AT"),
+    ("DE", "BE"),
+    ("DE", "CH"),
+    ("DE", "CZ"),
+    ("DE", "FR"),
+    ("DE", "LU"),
+    ("DE", "NL"),
+    ("DE", "PL"),
+    ("PL", "BY"),
+    ("PL", "CZ"),
+    ("PL", "LT"),
+    ("PL", "RU"),
+    ("PL", "SK"),
+    ("PL", "UA"),
+    ("LT", "BY"),
+    ("LT", "LV"),
+    ("LT", "RU"),
+    ("LV", "BY"),
+    ("LV", "EE"),
+    ("LV", "RU"),
+    ("EE", "RU"),
+    ("FI", "NO"),
+    ("FI", "RU"),
+    ("FI", "SE"),
+    ("NO", "RU"),
+    ("NO", "SE"),
+]
+
+SEA_BOUNDARIES = [
+    ("DK", "NO"),
+    ("DK", "PL"),
+    ("DK", "SE"),
+    ("DE", "SE"),
+    ("PL", "SE"),
+    ("LT", "SE"),
+    ("LV", "SE"),
+    ("EE", "FI"),
+    ("EE", "SE"),
+    ("IS", "DK"),
+    ("IS", "NO"),
+]
+
+
+def _neighbour_table(pairs):
+    table = {}
+    for first, second in pairs:
+        table.setdefault(first, set()).add(second)
+        table.setdefault(second, set()).add(first)
+    return {code: frozenset(others) for code, others in table.items()}
+
+
+# ISO code -> the codes of its land and sea neighbours (symmetric).
+NEIGHBOURS = _neighbour_table(LAND_BORDERS + SEA_BOUNDARIES)
+
+
+def are_neighbours(first, second):
+    return second in NEIGHBOURS.get(first, ())

@@ -8,7 +8,7 @@ from wagtail.models import Page as WagtailPage
 
 import graphene
 
-from cms.graphql.errors import BadUserInput, check_limit
+from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import set_requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale
 from cms.graphql.translation import (
@@ -163,7 +163,7 @@ def topic_filter(queryset, slug):
 
 def search_ids(query):
     """Page ids matching a full-text query, best first (Wagtail's search backend)."""
-    return [page.pk for page in WagtailPage.objects.search(query)[:1000]]
+    return [page.pk for page in WagtailPage.objects.search(search_words(query))[:1000]]
 
 
 class PagesQuery:

@@ -1,6 +1,7 @@
 """GraphQL errors with a stable `extensions.code`, and formatting that never leaks internals."""
 
 import logging
+import re
 
 from django.conf import settings
 
@@ -46,6 +47,18 @@ def check_limit(limit, offset=0):
     if offset < 0:
         raise BadUserInput(f"offset must not be negative; got {offset}.", argument="offset")
     return limit, offset
+
+
+def search_words(query, argument="search"):
+    """The words of a search, for Wagtail's search backend; raises BadUserInput without any.
+
+    Quotes, brackets and operators would reach the backend as FTS5 or tsquery syntax (a stray
+    quote is an SQLite syntax error): only the words are searched.
+    """
+    words = " ".join(re.findall(r"\w+", query))
+    if not words:
+        raise BadUserInput(f"The search {query!r} has no words to look for.", argument=argument)
+    return words
 
 
 def format_error(error):

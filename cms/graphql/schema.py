@@ -1,8 +1,9 @@
-"""The schema: grapple's types, our own root fields.
+"""The schema: grapple's types, our own root fields and mutations.
 
 grapple's root fields (`pages`, `page`, `snippets`, `search`, ...) know nothing of locales and
 return drafts and private pages, so its own `register_schema_query` hook is left out; each of our
-apps adds its root fields through the same hook.
+apps adds its root fields through the same hook, and its mutations through
+`register_schema_mutation`.
 """
 
 from grapple.registry import registry
@@ -11,13 +12,13 @@ from wagtail import hooks
 import graphene
 
 
-def _project_query_mixins():
+def _project_mixins(hook_name):
     mixins = []
-    for register in hooks.get_hooks("register_schema_query"):
+    for register in hooks.get_hooks(hook_name):
         if register.__module__.startswith("grapple."):
             continue
         register(mixins)
-    return mixins
+    return [mixin for mixin in mixins if mixin is not graphene.ObjectType]
 
 
 def _declared_fields(model):
@@ -64,13 +65,16 @@ def expose_declared_fields_only():
 
 def create_schema():
     expose_declared_fields_only()
-    mixins = [m for m in _project_query_mixins() if m is not graphene.ObjectType]
 
-    class Query(*mixins, graphene.ObjectType):
+    class Query(*_project_mixins("register_schema_query"), graphene.ObjectType):
         pass
+
+    mutations = _project_mixins("register_schema_mutation")
+    mutation = type("Mutation", (*mutations, graphene.ObjectType), {}) if mutations else None
 
     return graphene.Schema(
         query=Query,
+        mutation=mutation,
         types=list(registry.models.values()),
         auto_camelcase=True,
     )

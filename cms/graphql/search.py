@@ -9,7 +9,7 @@ from directory import models as directory
 from directory.schema import DirectoryEntryInterface
 from pages.schema import PageInterface, specific_with_relations
 
-from .errors import BadUserInput, check_limit
+from .errors import check_limit, search_words
 from .fields import set_requested_language, snippet_type
 from .locales import Locale
 from .translation import best_locale, share_batch
@@ -39,7 +39,8 @@ class SearchResult(graphene.ObjectType):
 
 def _hits(model, visible, query):
     """(object, score) for the visible rows matching `query`, in the best locale."""
-    scored = model.objects.search(query).annotate_score("_score")[:HITS_PER_KIND]
+    scored = model.objects.search(search_words(query, "query")).annotate_score("_score")
+    scored = scored[:HITS_PER_KIND]
     scores = {hit.pk: hit._score or 0.0 for hit in scored}
     rows = visible.filter(pk__in=scores).select_related("locale")
     return [(row, scores[row.pk]) for row in rows]
@@ -57,8 +58,7 @@ class SearchQuery:
 
     def resolve_search(self, info, query, locale=None, limit=20):
         limit, _offset = check_limit(limit)
-        if not query.strip():
-            raise BadUserInput("The search query is empty.", argument="query")
+        search_words(query, "query")  # a query without words is refused before any work
         code = set_requested_language(info, locale)
         results = []
         pages = _hits(Page, best_locale(visible_pages().filter(depth__gt=2), code), query)

@@ -173,3 +173,29 @@ def test_draft_changes_of_a_live_page_are_not_served(gql, article):
 def test_path_must_start_with_a_slash(gql):
     body = gql(PAGE, {"path": "library"}, expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_an_alias_in_another_locale_is_served_as_english(gql, article):
+    from wagtail.models import Locale
+
+    alias = article.copy_for_translation(
+        Locale.objects.get(language_code="lv"), copy_parents=True, alias=True
+    )
+    assert alias.live and alias.alias_of_id == article.pk
+    page = gql(PAGE, {"path": "/library/measuring-social-impact/", "locale": "lv"})["data"]["page"]
+    assert page["locale"] == "en"
+    items = gql(PAGES, {"locale": "lv", "type": "ARTICLE"})["data"]["pages"]["items"]
+    assert [(item["title"], item["locale"]) for item in items] == [
+        ("Measuring social impact", "en")
+    ]
+
+
+@pytest.mark.parametrize("words", ['"impact', "impact (", "AND OR NOT"])
+def test_search_syntax_characters_are_not_an_internal_error(gql, article, words):
+    body = gql(PAGES, {"search": words}, expect_errors=True)
+    assert "errors" not in body or body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_search_without_words_is_a_bad_user_input_error(gql):
+    body = gql(PAGES, {"search": "!!"}, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

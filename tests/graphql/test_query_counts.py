@@ -132,3 +132,106 @@ def test_support_organisation_list_costs_the_same_for_10_and_100():
     large, data = count_queries(ORGANISATIONS, {"limit": 100})
     assert len(data["supportOrganisations"]["items"]) == 100
     assert small == large, f"{small} queries for 10 organisations, {large} for 100"
+
+
+ENTERPRISE_FACETS = """query($limit: Int) {
+  enterprises(limit: $limit, search: "enterprise", filter: { countries: ["DK", "PL"] }) {
+    totalCount items { slug sectors { code name } }
+    facets {
+      countries { value label count } sectors { value label count } sdgs { value label count }
+      targetGroups { value label count } offers { value label count } needs { value label count }
+      recognisedStatuses { value label count } languages { value label count }
+    }
+} }"""
+
+
+def _faceted_enterprises(count, start):
+    from directory.models import RecognisedStatus
+
+    status = RecognisedStatus.objects.get(slug="dk-rsv", locale__language_code="en")
+    for number in range(start, start + count):
+        enterprise = factories.SocialEnterpriseFactory(
+            country=["DK", "PL", "SE"][number % 3],
+            languages=["en", "da"] if number % 2 else ["pl"],
+            recognised_status=status if number % 2 else None,
+        )
+        factories.set_terms(
+            enterprise,
+            sectors=["Q", "I"][: 1 + number % 2],
+            sdgs=[8, 10][: 1 + number % 2],
+            target_groups=["youth"],
+            offers=["training"],
+            needs=["funding", "mentoring"][: 1 + number % 2],
+        )
+
+
+def test_enterprise_facets_cost_the_same_for_10_and_100_entries():
+    _faceted_enterprises(15, 0)
+    small, data = count_queries(ENTERPRISE_FACETS, {"limit": 100})
+    assert data["enterprises"]["totalCount"] == 10
+    _faceted_enterprises(135, 15)
+    large, data = count_queries(ENTERPRISE_FACETS, {"limit": 100})
+    assert data["enterprises"]["totalCount"] == 100
+    assert sum(f["count"] for f in data["enterprises"]["facets"]["countries"]) == 100
+    assert small == large, f"{small} queries over 10 entries, {large} over 100"
+
+
+ORGANISATION_FACETS = """query($limit: Int) { supportOrganisations(limit: $limit) {
+  totalCount items { slug }
+  facets { countries { value count } servesCountries { value label count }
+           supportTypes { value label count } sectors { value count } sdgs { value count }
+           offers { value count } needs { value count } }
+} }"""
+
+
+def test_support_organisation_facets_cost_the_same_for_10_and_100():
+    def make(count):
+        for number in range(count):
+            organisation = factories.SupportOrganisationFactory(
+                countries_served=[["DK", "SE"], [], ["LT"]][number % 3]
+            )
+            factories.set_terms(organisation, support_types=["funder"], offers=["funding"])
+
+    make(10)
+    small, _data = count_queries(ORGANISATION_FACETS, {"limit": 10})
+    make(90)
+    large, data = count_queries(ORGANISATION_FACETS, {"limit": 100})
+    assert data["supportOrganisations"]["facets"]["supportTypes"][0]["count"] == 100
+    assert small == large, f"{small} queries over 10 organisations, {large} over 100"
+
+
+PARTNER_MATCHES = """query($limit: Int) {
+  partnerMatches(enterprise: "subject", limit: $limit, locale: da) {
+    score reasons { kind text codes }
+    partner { slug name locale country { name } logo { url }
+              ... on SocialEnterprise { sectors { code name } offers { slug name } }
+              ... on SupportOrganisation { supportTypes { name } } }
+} }"""
+
+
+def test_partner_matches_cost_the_same_for_10_and_100_partners():
+    subject = factories.SocialEnterpriseFactory(slug="subject", country="DK", languages=["da"])
+    factories.set_terms(subject, needs=["funding"], offers=["training"], sdgs=[8], sectors=["Q"])
+    logo = factories.ImageFactory()
+    for number in range(80):
+        partner = factories.SocialEnterpriseFactory(
+            seeking_partners=True, country=["DK", "SE", "LV"][number % 3], logo=logo
+        )
+        factories.set_terms(partner, needs=["training"], sdgs=[8], sectors=["Q"])
+    for number in range(40):
+        # Five serve Denmark and rank first; the others rank below the enterprises.
+        partner = factories.SupportOrganisationFactory(
+            seeking_partners=True,
+            languages=["da"],
+            countries_served=["DK" if number < 5 else "LV"],
+        )
+        factories.set_terms(partner, offers=["funding"], support_types=["funder"])
+    small, data = count_queries(PARTNER_MATCHES, {"limit": 10})
+    assert len(data["partnerMatches"]) == 10
+    kinds = {bool(match["partner"].get("supportTypes")) for match in data["partnerMatches"]}
+    assert kinds == {True, False}
+    large, data = count_queries(PARTNER_MATCHES, {"limit": 100})
+    assert len(data["partnerMatches"]) == 100
+    kinds = {bool(match["partner"].get("supportTypes")) for match in data["partnerMatches"]}
+    assert kinds == {True, False}
+    assert small == large, f"{small} queries for 10 partners, {large} for 100"

@@ -193,4 +193,5 @@ def test_grapple_root_fields_are_not_in_the_schema(gql):
         "event",
         "events",
         "search",
+        "partnerMatches",
     }

@@ -1,0 +1,327 @@
+"""iCalendar feeds of the event calendar: `/events.ics` and `/events/<slug>.ics`.
+
+RFC 5545 with the RFC 7986 additions (NAME, REFRESH-INTERVAL, SOURCE, CONFERENCE), written by
+the icalendar library. The feed selects events exactly as the GraphQL `events` query does (the
+visibility rule, `best_locale`, `filter_events`), so the calendar and the API never disagree on
+what is public. Each event keeps its own time zone (DTSTART;TZID=Europe/Warsaw:...) with a
+VTIMEZONE for every zone used, so calendar apps show the local time it was announced in.
+"""
+
+import datetime
+import re
+from types import SimpleNamespace
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+import icalendar
+
+from cms.graphql.errors import BadUserInput
+from cms.graphql.fields import load_localized, requested_language
+from cms.graphql.locales import SOURCE_LANGUAGE
+from cms.graphql.translation import best_locale, share_batch
+from cms.visibility import visible_records
+from directory import models
+from directory.jsonld import attends_online, event_zone, plain_text, public_base_url
+
+PRODID = "-//Social Enterprise Support Network//Event calendar//EN"
+REFRESH = datetime.timedelta(hours=1)
+
+# schema.org's statuses in iCalendar's terms; a postponed event has no firm date yet.
+ICAL_STATUS = {
+    "scheduled": "CONFIRMED",
+    "moved_online": "CONFIRMED",
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+}
+
+LIST_PARAMETERS = ("countries", "formats", "types", "topics", "statuses")
+PARAMETERS = ("locale", *LIST_PARAMETERS, "from", "to")
+
+# A "+" in a query string arrives as a space: "2030-05-30T10:00:00 02:00" meant +02:00.
+_OFFSET_AS_SPACE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
+# Links --------------------------------------------------------------------------------------
+
+
+def event_ics_url(event, language=SOURCE_LANGUAGE):
+    url = public_base_url() + reverse("event-ics", args=[event.slug])
+    if language != SOURCE_LANGUAGE:
+        url += "?" + urlencode({"locale": language})
+    return url
+
+
+class IcsUrl:
+    """Descriptor for `Event.graphql_fields`: the event's own .ics in the requested locale."""
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+
+        def resolve(info, **kwargs):
+            return event_ics_url(instance, requested_language(info))
+
+        return resolve
+
+
+# Query string -------------------------------------------------------------------------------
+
+
+def _values(request, name):
+    """`?countries=DK,PL` and `?countries=DK&countries=PL` mean the same."""
+    return [
+        part.strip()
+        for raw in request.GET.getlist(name)
+        for part in raw.split(",")
+        if part.strip()
+    ]
+
+
+def _choices(values, choices, argument):
+    """Stored values ("in_person") or GraphQL enum names ("IN_PERSON"), any case."""
+    allowed = {value for value, _label in choices}
+    normalised = [value.lower().replace("-", "_") for value in values]
+    unknown = [raw for raw, value in zip(values, normalised, strict=True) if value not in allowed]
+    if unknown:
+        raise BadUserInput(
+            f"Unknown {argument}: {', '.join(unknown)}. Use {', '.join(sorted(allowed))}."
+        )
+    return normalised
+
+
+def _instant(value, argument):
+    value = _OFFSET_AS_SPACE.sub(r"\1+\2", value.strip())
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None and (day := parse_date(value)):
+            parsed = datetime.datetime.combine(day, datetime.time())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise BadUserInput(
+            f'"{argument}" is not an ISO 8601 date or date-time: {value}. '
+            "Use e.g. 2030-05-30 or 2030-05-30T10:00:00+02:00."
+        )
+    # Without an offset, UTC: the same instant for every subscriber.
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
+
+
+def _locale(request):
+    code = request.GET.get("locale") or SOURCE_LANGUAGE
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    if code not in codes:
+        raise BadUserInput(f"Unknown locale: {code}. Use one of {', '.join(codes)}.")
+    return code
+
+
+def feed_arguments(request):
+    """The locale and the `EventFilter` a query string asks for; upcoming events by default."""
+    unknown = sorted(set(request.GET) - set(PARAMETERS))
+    if unknown:
+        raise BadUserInput(
+            f"Unknown parameter(s): {', '.join(unknown)}. Use {', '.join(PARAMETERS)}."
+        )
+    code = _locale(request)
+    filter = {name: _values(request, name) for name in LIST_PARAMETERS}
+    filter["formats"] = _choices(filter["formats"], models.EventFormat.choices, "formats")
+    filter["statuses"] = _choices(filter["statuses"], models.EventStatus.choices, "statuses")
+    now = timezone.now()
+    filter["from_"] = _instant(request.GET["from"], "from") if request.GET.get("from") else now
+    if request.GET.get("to"):
+        filter["to"] = _instant(request.GET["to"], "to")
+        if not request.GET.get("from") and filter["to"] < now:
+            raise BadUserInput('"to" is in the past: add "from" to get past events.')
+    return code, filter
+
+
+# Calendar -----------------------------------------------------------------------------------
+
+
+def _context(code):
+    """What the localized-relation loaders read of a GraphQL `info`: the requested language."""
+    return SimpleNamespace(context=SimpleNamespace(graphql_language=code))
+
+
+def _first(rows):
+    return rows[0] if rows else None
+
+
+def _location(event):
+    if attends_online(event):
+        return event.online_url
+    country = str(event.country.name) if event.country else ""
+    parts = [event.venue, event.address, event.city, country]
+    return ", ".join(part for part in parts if part)
+
+
+def _description(event):
+    paragraphs = [event.summary, plain_text(event.description)]
+    if event.online_url and not attends_online(event):
+        paragraphs.append(gettext("Online: %(url)s") % {"url": event.online_url})
+    if event.registration_url:
+        paragraphs.append(gettext("Registration: %(url)s") % {"url": event.registration_url})
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def _organizer(entry):
+    """The public organiser: its public e-mail, else its website. Never the private contact."""
+    address = f"mailto:{entry.email}" if entry.email else entry.website
+    if not address:
+        return None
+    organizer = icalendar.vCalAddress(address)
+    organizer.params["CN"] = entry.name
+    return organizer
+
+
+def _vevent(event, info, stamp, domain):
+    zone = event_zone(event)
+    language = {"LANGUAGE": event.locale.language_code}
+    vevent = icalendar.Event()
+    # The translation key: a calendar app updates the same entry whatever locale it follows.
+    vevent.add("uid", f"{event.translation_key}@{domain}")
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", event.start.astimezone(zone))
+    if event.end:
+        vevent.add("dtend", event.end.astimezone(zone))
+    vevent.add("summary", event.title, parameters=language)
+    if description := _description(event):
+        vevent.add("description", description, parameters=language)
+    if location := _location(event):
+        # No LANGUAGE: the venue is as written, the country name in the feed's locale.
+        vevent.add("location", location)
+    if event.latitude is not None and event.longitude is not None:
+        vevent.add("geo", (float(event.latitude), float(event.longitude)))
+    vevent.add("url", event.registration_url or event_ics_url(event, requested_language(info)))
+    if event.online_url:
+        conference = icalendar.Conference(event.online_url, feature=["VIDEO"])
+        vevent.add("conference", conference.to_uri())
+    organiser = _first(load_localized(event, info, "organiser_enterprise")) or _first(
+        load_localized(event, info, "organiser_organisation")
+    )
+    if organiser and (organizer := _organizer(organiser)):
+        vevent.add("organizer", organizer)
+    categories = [
+        term.name
+        for term in [
+            *load_localized(event, info, "event_type"),
+            *load_localized(event, info, "topics"),
+        ]
+    ]
+    if categories:
+        vevent.add("categories", categories, parameters=language)
+    vevent.add("status", ICAL_STATUS[event.status])
+    vevent.add("class", "PUBLIC")
+    if modified := event.last_published_at or event.first_published_at:
+        vevent.add("last-modified", modified.astimezone(datetime.UTC))
+    return vevent
+
+
+def build_calendar(events, code, name=None, source=None):
+    """A VCALENDAR of `events` (public rows, one per translation group) served in `code`."""
+    info = _context(code)
+    share_batch(events)
+    domain = urlsplit(public_base_url()).hostname or "localhost"
+    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        # Outlook's name for REFRESH-INTERVAL.
+        calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    if source:
+        calendar.add("source", icalendar.vUri(source))
+    with translation.override(code):
+        for event in events:
+            calendar.add_component(_vevent(event, info, stamp, domain))
+    if events:
+        # Each VTIMEZONE covers the years of the events, not every rule since 1970.
+        years = [event.start.year for event in events]
+        years += [event.end.year for event in events if event.end]
+        calendar.add_missing_timezones(
+            first_date=datetime.date(min(years), 1, 1),
+            last_date=datetime.date(max(years) + 1, 1, 1),
+        )
+    else:
+        # RFC 5545 wants at least one component: a calendar with no events carries the
+        # network's time zone.
+        year = stamp.year
+        calendar.add_component(
+            icalendar.Timezone.from_tzid(
+                settings.TIME_ZONE,
+                first_date=datetime.date(year, 1, 1),
+                last_date=datetime.date(year + 1, 1, 1),
+            )
+        )
+    return calendar
+
+
+def _events(queryset):
+    # Relations are loaded for all rows at once by load_localized (share_batch).
+    return list(queryset.select_related("locale").order_by("start", "pk"))
+
+
+def _public_events(code):
+    return best_locale(visible_records(models.Event), code)
+
+
+# Views --------------------------------------------------------------------------------------
+
+
+def _text(message, status):
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _calendar_response(calendar, filename, disposition):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def events_feed(request):
+    """Upcoming public events, filtered and localised like the `events` query."""
+    # Imported here because directory.models imports this module for Event.icsUrl.
+    from directory.schema import filter_events
+
+    try:
+        code, filter = feed_arguments(request)
+        events = _events(filter_events(_public_events(code), filter))
+    except BadUserInput as error:
+        return _text(error.message, 400)
+    with translation.override(code):
+        name = gettext("%(site)s: events") % {"site": settings.WAGTAIL_SITE_NAME}
+    source = public_base_url() + request.get_full_path()
+    calendar = build_calendar(events, code, name=name, source=source)
+    return _calendar_response(calendar, "events.ics", "inline")
+
+
+@require_safe
+def event_ics(request, slug):
+    """One public event, for "add to calendar"; 404 for drafts and unknown slugs."""
+    unknown = sorted(set(request.GET) - {"locale"})
+    try:
+        if unknown:
+            raise BadUserInput(f"Unknown parameter(s): {', '.join(unknown)}. Use locale.")
+        code = _locale(request)
+    except BadUserInput as error:
+        return _text(error.message, 400)
+    events = _events(_public_events(code).filter(slug=slug))
+    if not events:
+        return _text(f"No public event has the slug {slug}.", 404)
+    return _calendar_response(build_calendar(events, code), f"{slug}.ics", "attachment")

@@ -1,0 +1,545 @@
+"""Public submissions: `submitEnterprise` and `submitEvent`.
+
+Anyone may propose a directory entry or an event, as the network's old calendar form allowed.
+A valid submission becomes a draft in the locale it was written in, submitted to the
+"Moderators approval" workflow, and every active moderator gets an e-mail with a link to it in
+the admin. Nothing is published here: a moderator publishes (or rejects) in the admin.
+
+Invalid input stores nothing and answers with one error per input field, so a form can show
+each message beside its field and keep what the person typed. Two defences against spam: a
+honeypot field people never see (`homepage`), and at most GRAPHQL_SUBMISSIONS_PER_HOUR
+submissions per client address an hour, counted in Django's cache.
+"""
+
+import logging
+import re
+import smtplib
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from wagtail.log_actions import log
+from wagtail.models import Locale as LocaleRow
+
+import graphene
+from django_countries import countries
+from graphene.utils.str_converters import to_camel_case
+
+from cms.graphql.errors import RateLimited
+from cms.graphql.locales import SOURCE_LANGUAGE, Locale, language_code
+from cms.visibility import visible_records
+from directory import models
+from directory.schema import EventFormatEnum
+
+logger = logging.getLogger(__name__)
+
+MODERATORS = "Moderators"
+HONEYPOT = "homepage"
+SUMMARY_MAX = 500
+TEXT_MAX = 10_000
+RATE_WINDOW = 60 * 60
+
+# Letters that Unicode does not decompose into a base letter plus accents, so slugify would
+# drop them ("Bałtycki" -> "batycki").
+_TRANSLITERATE = str.maketrans(
+    {"ł": "l", "Ł": "L", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d",
+     "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "Oe"}
+)  # fmt: skip
+
+
+# Rate limit ---------------------------------------------------------------------------------
+
+
+def client_address(request):
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if forwarded:
+            # Our proxy appends the address it saw; anything before it the client may forge.
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def count_submission(request):
+    """Count one submission from the client's address; refuse it past the hourly limit.
+
+    The window opens with the first submission and lasts an hour (the key's timeout).
+    """
+    limit = settings.GRAPHQL_SUBMISSIONS_PER_HOUR
+    key = f"graphql-submissions:{client_address(request)}"
+    cache.add(key, 0, timeout=RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW)
+        count = 1
+    if count > limit:
+        raise RateLimited(
+            f"Too many submissions from your address: at most {limit} an hour. "
+            "Please try again later."
+        )
+
+
+# Input --------------------------------------------------------------------------------------
+
+
+def _codes(description):
+    return graphene.List(graphene.NonNull(graphene.String), description=description)
+
+
+# Fields are nullable in the schema: a missing required one is a FieldError beside its field,
+# not a GraphQL error for the whole request.
+
+
+def _locale():
+    return Locale(description="The language the submission is written in (default en).")
+
+
+def _honeypot():
+    return graphene.String(
+        description="Keep this field hidden from people and empty: a filled one marks spam."
+    )
+
+
+def _private(label):
+    return graphene.String(description=f"Required. {label}, private: for the moderators only.")
+
+
+def _summary():
+    return graphene.String(description="One or two sentences, at most 500 characters.")
+
+
+def _description(required=""):
+    return graphene.String(description=f"{required}Plain text; blank lines separate paragraphs.")
+
+
+class SubmitEnterpriseInput(graphene.InputObjectType):
+    locale = _locale()
+    name = graphene.String(description="Required.")
+    summary = _summary()
+    description = _description()
+    country = graphene.String(description='Required. ISO 3166-1 alpha-2 code, e.g. "DK".')
+    city = graphene.String()
+    website = graphene.String()
+    email = graphene.String(description="Public e-mail address.")
+    contact_name = _private("Contact person")
+    contact_email = _private("Contact e-mail")
+    sectors = _codes('NACE Rev. 2 section letters, e.g. "Q".')
+    sdgs = graphene.List(graphene.NonNull(graphene.Int), description="SDG numbers 1-17.")
+    offers = _codes("Collaboration offer slugs.")
+    needs = _codes("Collaboration need slugs.")
+    seeking_partners = graphene.Boolean()
+    homepage = _honeypot()
+
+
+class SubmitEventInput(graphene.InputObjectType):
+    locale = _locale()
+    title = graphene.String(description="Required.")
+    summary = _summary()
+    description = _description("Required. ")
+    language = Locale(description="The language the event is held in (default: locale).")
+    english_summary = graphene.String(description="Required when the event is not in English.")
+    start = graphene.DateTime(
+        description="Required. ISO 8601; without an offset, the local time in timeZone."
+    )
+    end = graphene.DateTime(description="ISO 8601; without an offset, local time in timeZone.")
+    time_zone = graphene.String(description='Required. IANA name, e.g. "Europe/Warsaw".')
+    format = EventFormatEnum(description="Required.")
+    event_type = graphene.String(description='Event type slug, e.g. "workshop".')
+    topics = _codes("Topic slugs.")
+    country = graphene.String(
+        description='ISO 3166-1 alpha-2 code, e.g. "PL". Required unless the event is online.'
+    )
+    city = graphene.String(description="Required unless the event is online.")
+    venue = graphene.String()
+    address = graphene.String()
+    online_url = graphene.String(description="Required for online and hybrid events.")
+    registration_url = graphene.String()
+    organiser = graphene.String(
+        description="Slug of the organiser if it is in the directory (enterprise or organisation)."
+    )
+    organiser_name = graphene.String(description="The organiser, if not in the directory.")
+    contact_name = _private("Contact person")
+    contact_email = _private("Contact e-mail")
+    homepage = _honeypot()
+
+
+class FieldError(graphene.ObjectType):
+    field = graphene.String(required=True, description="The input field, as the input names it.")
+    message = graphene.String(required=True)
+
+
+# Validation ---------------------------------------------------------------------------------
+
+
+class Errors:
+    """Field errors, at most one per input field: the first problem is the one to fix."""
+
+    def __init__(self):
+        self.messages = {}
+
+    def add(self, field, message):
+        self.messages.setdefault(to_camel_case(field), str(message))
+
+    def __bool__(self):
+        return bool(self.messages)
+
+    def as_list(self):
+        return [
+            FieldError(field=field, message=message) for field, message in self.messages.items()
+        ]
+
+
+def _text(input, field, errors, required=False, max_length=None, multiline=False):
+    value = (input.get(field) or "").strip()
+    if not multiline:
+        # A line break in a name would end up in an e-mail header or a calendar line.
+        value = " ".join(value.split())
+    if required and not value:
+        errors.add(field, "This field is required.")
+    elif max_length and len(value) > max_length:
+        errors.add(field, f"At most {max_length} characters; this has {len(value)}.")
+    return value
+
+
+def _url(input, field, errors, required=False):
+    """People type "example.dk": assume https rather than refuse it."""
+    value = _text(input, field, errors, required)
+    if value and "://" not in value:
+        value = f"https://{value}"
+    return value
+
+
+def _country_code(input, errors, required=False):
+    code = _text(input, "country", errors, required).upper()
+    if code and code not in countries:
+        errors.add("country", f"Unknown country code: {code}. Use ISO 3166-1 alpha-2, e.g. DK.")
+    return code
+
+
+def _rich_text(text):
+    """Plain text as rich text: paragraphs kept, anything that looks like markup escaped."""
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return "".join(
+        "<p>" + "<br/>".join(escape(line.strip()) for line in part.splitlines()) + "</p>"
+        for part in paragraphs
+    )
+
+
+def _terms(errors, field, values, model):
+    """English vocabulary rows for the codes given; unknown codes are the field's error."""
+    code_field = model.code_field
+    values = list(values or [])
+    if code_field != "number":
+        values = [value.strip() for value in values]
+    if code_field == "code":  # NACE letters
+        values = [value.upper() for value in values]
+    rows = list(
+        model.objects.filter(
+            locale__language_code=SOURCE_LANGUAGE, **{f"{code_field}__in": values}
+        )
+    )
+    known = {getattr(row, code_field) for row in rows}
+    unknown = [str(value) for value in values if value not in known]
+    if unknown:
+        errors.add(field, f"Unknown {to_camel_case(field)}: {', '.join(unknown)}.")
+    return rows
+
+
+def _model_errors(record, errors, exclude):
+    """The model's own rules (lengths, e-mail and URL syntax, Event.clean) as field errors.
+
+    Constraints are not checked here: the slug is made unique when saving, and the event
+    constraints repeat what Event.clean reports per field.
+    """
+    try:
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.add(field, messages[0])
+
+
+def _locale_row(input):
+    return LocaleRow.objects.get(language_code=language_code(input.get("locale")))
+
+
+def build_enterprise(input, errors):
+    record = models.SocialEnterprise(
+        locale=_locale_row(input),
+        live=False,
+        name=_text(input, "name", errors, required=True),
+        summary=_text(input, "summary", errors, max_length=SUMMARY_MAX),
+        description=_rich_text(
+            _text(input, "description", errors, max_length=TEXT_MAX, multiline=True)
+        ),
+        country=_country_code(input, errors, required=True),
+        city=_text(input, "city", errors),
+        website=_url(input, "website", errors),
+        email=_text(input, "email", errors),
+        contact_name=_text(input, "contact_name", errors, required=True),
+        contact_email=_text(input, "contact_email", errors, required=True),
+        seeking_partners=bool(input.get("seeking_partners")),
+    )
+    relations = {
+        field: _terms(errors, field, input.get(field), model)
+        for field, model in [
+            ("sectors", models.Sector),
+            ("sdgs", models.Sdg),
+            ("offers", models.Term),
+            ("needs", models.Term),
+        ]
+    }
+    _model_errors(record, errors, exclude=["slug", "translation_key"])
+    return record, relations
+
+
+def _zone(input, errors):
+    name = _text(input, "time_zone", errors, required=True)
+    if name and name not in zoneinfo.available_timezones():
+        errors.add("time_zone", f"Unknown time zone: {name}. Use an IANA name like Europe/Riga.")
+        return None
+    return zoneinfo.ZoneInfo(name) if name else None
+
+
+def _when(input, field, zone, errors, required=False):
+    value = input.get(field)
+    if value is None:
+        if required:
+            errors.add(field, "This field is required.")
+        return None
+    if timezone.is_naive(value):
+        if zone is None:
+            return None  # the time zone's own error says what to fix
+        return value.replace(tzinfo=zone)
+    return value
+
+
+def _organiser(input, errors):
+    """An organiser already in the directory: a public English row, as the admin links them."""
+    slug = _text(input, "organiser", errors)
+    if not slug:
+        return {}
+    for model, field in [
+        (models.SocialEnterprise, "organiser_enterprise"),
+        (models.SupportOrganisation, "organiser_organisation"),
+    ]:
+        entry = (
+            visible_records(model).filter(slug=slug, locale__language_code=SOURCE_LANGUAGE).first()
+        )
+        if entry:
+            return {field: entry}
+    errors.add("organiser", f"No enterprise or support organisation has the slug {slug}.")
+    return {}
+
+
+def build_event(input, errors):
+    locale = _locale_row(input)
+    zone = _zone(input, errors)
+    format = getattr(input.get("format"), "value", input.get("format"))
+    if not format:
+        errors.add("format", "This field is required.")
+    in_person = format != models.EventFormat.ONLINE
+    online = format in (models.EventFormat.ONLINE, models.EventFormat.HYBRID)
+    event_type = _text(input, "event_type", errors)
+    event_types = _terms(errors, "event_type", filter(None, [event_type]), models.EventType)
+    description = _text(
+        input, "description", errors, required=True, max_length=TEXT_MAX, multiline=True
+    )
+    organiser_name = _text(input, "organiser_name", errors, max_length=255)
+    organiser = _organiser(input, errors)
+    if organiser_name and not organiser:
+        # There is no field for an organiser outside the directory; the description says it.
+        with translation.override(locale.language_code):
+            label = translation.gettext("Organiser: %(name)s") % {"name": organiser_name}
+        description += "\n\n" + label
+    record = models.Event(
+        locale=locale,
+        live=False,
+        title=_text(input, "title", errors, required=True),
+        summary=_text(input, "summary", errors, max_length=SUMMARY_MAX),
+        description=_rich_text(description),
+        language=language_code(input.get("language") or locale.language_code),
+        english_summary=_text(
+            input, "english_summary", errors, max_length=SUMMARY_MAX, multiline=True
+        ),
+        start=_when(input, "start", zone, errors, required=True),
+        end=_when(input, "end", zone, errors),
+        time_zone=str(zone.key) if zone else settings.TIME_ZONE,
+        format=format or models.EventFormat.IN_PERSON,
+        status=models.EventStatus.SCHEDULED,
+        event_type=event_types[0] if event_types else None,
+        country=_country_code(input, errors, required=in_person),
+        city=_text(input, "city", errors, required=in_person),
+        venue=_text(input, "venue", errors),
+        address=_text(input, "address", errors),
+        online_url=_url(input, "online_url", errors, required=online),
+        registration_url=_url(input, "registration_url", errors),
+        contact_name=_text(input, "contact_name", errors, required=True),
+        contact_email=_text(input, "contact_email", errors, required=True),
+        **organiser,
+    )
+    relations = {"topics": _terms(errors, "topics", input.get("topics"), models.Topic)}
+    _model_errors(record, errors, exclude=["slug", "translation_key"])
+    return record, relations
+
+
+# Storing ------------------------------------------------------------------------------------
+
+
+def unique_slug(model, text):
+    """A slug no row of `model` has in any locale: slugs are shared by all translations."""
+    base = slugify(text.translate(_TRANSLITERATE))[:100].strip("-") or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def store_draft(record, relations):
+    """Save the draft with its first revision and submit it to its moderation workflow."""
+    for attempt in range(3):
+        record.slug = unique_slug(type(record), str(record))
+        try:
+            with transaction.atomic():
+                for name, rows in relations.items():
+                    getattr(record, name).set(rows)
+                record.save()
+                revision = record.save_revision(log_action=False)
+                log(record, "wagtail.create", revision=revision, content_changed=True)
+                workflow = record.get_workflow()
+                if workflow is None:
+                    logger.warning("No moderation workflow for %s: draft left unsubmitted", record)
+                else:
+                    workflow.start(record, None)
+            return record
+        except IntegrityError:
+            # Someone took the same slug a moment ago: pick the next one.
+            record.pk = None
+            record._state.adding = True
+            if attempt == 2:
+                raise
+
+
+def _admin_url(record):
+    path = reverse(record.snippet_viewset.get_url_name("edit"), args=[quote(record.pk)])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def notify_moderators(record):
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        logger.warning("No active moderator to tell about the submitted %s", record)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(record._meta.verbose_name)
+        subject = f"New {kind} awaiting moderation: {record}"
+        body = "\n".join(
+            [
+                f"Someone proposed this {kind} through the public submission form.",
+                'It is a draft in the "Moderators approval" workflow; nothing is public',
+                "until a moderator publishes it.",
+                "",
+                f"{kind.capitalize()}: {record}",
+                f"Language of the submission: {record.locale.get_display_name()}",
+                f"Reference: {record.translation_key}",
+                f"Contact (private): {record.contact_name} <{record.contact_email}>",
+                "",
+                f"Review, edit and publish it here: {_admin_url(record)}",
+            ]
+        )
+    messages = [
+        EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+            reply_to=[record.contact_email],
+        )
+        for address in recipients
+    ]
+    try:
+        get_connection().send_messages(messages)
+    except (smtplib.SMTPException, OSError):
+        # The draft is saved and in the workflow; a failed e-mail must not make the person
+        # submit again (a duplicate), so it is logged rather than reported to them.
+        logger.exception("Could not e-mail the moderators about %s", record.translation_key)
+
+
+# Mutations ----------------------------------------------------------------------------------
+
+
+def submit(info, input, build):
+    count_submission(info.context)
+    if (input.get(HONEYPOT) or "").strip():
+        logger.info("Submission with the honeypot filled: dropped")
+        return {"ok": True, "errors": [], "reference": str(uuid.uuid4())}
+    errors = Errors()
+    record, relations = build(input, errors)
+    if errors:
+        return {"ok": False, "errors": errors.as_list(), "reference": None}
+    store_draft(record, relations)
+    transaction.on_commit(lambda: notify_moderators(record))
+    return {"ok": True, "errors": [], "reference": str(record.translation_key)}
+
+
+class SubmissionResult:
+    ok = graphene.Boolean(required=True)
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+    reference = graphene.String(
+        description="Quote it to the network: the entry's `key` once it is published."
+    )
+
+
+class SubmitEnterprise(SubmissionResult, graphene.Mutation):
+    """Propose a social enterprise: stored as a draft awaiting moderation, never published."""
+
+    class Meta:
+        name = "SubmitEnterprisePayload"
+
+    class Arguments:
+        input = SubmitEnterpriseInput(required=True)
+
+    @staticmethod
+    def mutate(root, info, input):
+        return SubmitEnterprise(**submit(info, input, build_enterprise))
+
+
+class SubmitEvent(SubmissionResult, graphene.Mutation):
+    """Propose an event: stored as a draft awaiting moderation, never published."""
+
+    class Meta:
+        name = "SubmitEventPayload"
+
+    class Arguments:
+        input = SubmitEventInput(required=True)
+
+    @staticmethod
+    def mutate(root, info, input):
+        return SubmitEvent(**submit(info, input, build_event))
+
+
+class DirectoryMutation:
+    submit_enterprise = SubmitEnterprise.Field()
+    submit_event = SubmitEvent.Field()
