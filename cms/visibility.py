@@ -5,7 +5,7 @@ Directory records: published and not expired (`PublishableQuerySet.public`).
 Every resolver starts from these querysets; none re-implements the rule.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from wagtail.models import Page
@@ -16,8 +16,18 @@ def not_expired():
 
 
 def visible_pages(model=Page):
-    """Public pages of `model` (a Page subclass), in any locale."""
-    return model.objects.live().public().filter(not_expired(), depth__gte=2)
+    """Public pages of `model` (a Page subclass), in any locale.
+
+    An alias of a page in another locale (wagtail-localize makes them for the parents of a
+    first translation and for "sync from English") is untranslated content: it is left out,
+    so the English page is served with `locale: en`, as the fallback rule says.
+    """
+    return (
+        model.objects.live()
+        .public()
+        .filter(not_expired(), depth__gte=2)
+        .exclude(Q(alias_of__isnull=False) & ~Q(alias_of__locale_id=F("locale_id")))
+    )
 
 
 def visible_records(model):

@@ -6,3 +6,54 @@ from cms.graphql.search import SearchQuery
 @hooks.register("register_schema_query")
 def register_search_query(query_mixins):
     query_mixins.append(SearchQuery)
+
+
+# Before wagtail-localize's own routes (same paths): see cms/translation_permissions.py.
+@hooks.register("register_admin_urls", order=-1)
+def register_checked_localize_urls():
+    from cms.translation_permissions import localize_urls
+
+    return localize_urls()
+
+
+@hooks.register("register_permissions")
+def register_locale_permissions():
+    from cms.translation_permissions import locale_permissions
+
+    return locale_permissions()
+
+
+@hooks.register("register_admin_urls")
+def register_translation_status_report_urls():
+    from django.urls import path
+
+    from cms.reports import TranslationStatusReportView
+
+    return [
+        path(
+            "reports/translation-status/",
+            TranslationStatusReportView.as_view(),
+            name="translation_status_report",
+        ),
+        path(
+            "reports/translation-status/results/",
+            TranslationStatusReportView.as_view(results_only=True),
+            name="translation_status_report_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_status_report_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from cms.reports import TranslationStatusMenuItem
+
+    return TranslationStatusMenuItem(
+        _("Translation status"),
+        reverse("translation_status_report"),
+        name="translation-status",
+        icon_name="site",
+        order=8900,
+    )

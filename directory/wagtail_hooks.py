@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from cms.translation_permissions import LocaleRestrictedSnippetViewSet
+from directory.matching import PartnerMatchQuery
 from directory.models import (
     Event,
     EventType,
@@ -19,11 +21,13 @@ from directory.models import (
     Term,
     Topic,
 )
+from directory.mutations import DirectoryMutation
 from directory.schema import DirectoryQuery
 
 ENTRY_EXPORT = [
     "name",
     "slug",
+    "external_id",
     "locale",
     "country",
     "city",
@@ -36,7 +40,7 @@ ENTRY_EXPORT = [
 ]
 
 
-class SocialEnterpriseViewSet(SnippetViewSet):
+class SocialEnterpriseViewSet(LocaleRestrictedSnippetViewSet):
     model = SocialEnterprise
     icon = "group"
     menu_label = _("Social enterprises")
@@ -47,7 +51,7 @@ class SocialEnterpriseViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
-class SupportOrganisationViewSet(SnippetViewSet):
+class SupportOrganisationViewSet(LocaleRestrictedSnippetViewSet):
     model = SupportOrganisation
     icon = "site"
     menu_label = _("Support organisations")
@@ -58,7 +62,7 @@ class SupportOrganisationViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
-class EventViewSet(SnippetViewSet):
+class EventViewSet(LocaleRestrictedSnippetViewSet):
     model = Event
     icon = "date"
     menu_label = _("Events")
@@ -67,6 +71,7 @@ class EventViewSet(SnippetViewSet):
     list_export = [
         "title",
         "slug",
+        "external_id",
         "locale",
         "start",
         "end",
@@ -88,7 +93,7 @@ def vocabulary_viewset(vocabulary, icon="tag"):
     code = vocabulary.code_field
     return type(
         f"{vocabulary.__name__}ViewSet",
-        (SnippetViewSet,),
+        (LocaleRestrictedSnippetViewSet,),
         {
             "model": vocabulary,
             "icon": icon,
@@ -126,3 +131,13 @@ register_snippet(DirectoryGroup)
 @hooks.register("register_schema_query")
 def register_directory_query(query_mixins):
     query_mixins.append(DirectoryQuery)
+
+
+@hooks.register("register_schema_query")
+def register_partner_matching_query(query_mixins):
+    query_mixins.append(PartnerMatchQuery)
+
+
+@hooks.register("register_schema_mutation")
+def register_directory_mutations(mutation_mixins):
+    mutation_mixins.append(DirectoryMutation)

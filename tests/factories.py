@@ -5,10 +5,16 @@ vocabulary rows, as in the admin (see directory/models.py).
 """
 
 import datetime
+import json
+from urllib.parse import urlencode
 
+from django.contrib.admin.utils import quote
+from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import Locale, Page
+from wagtail_localize.models import TranslationSource
 
 import factory
 import wagtail_factories
@@ -143,3 +149,89 @@ def translate_record(record, language_code, publish=True, **changes):
     if publish:
         translation.save_revision().publish()
     return type(record).objects.get(pk=translation.pk)
+
+
+def set_terms(record, **codes):
+    """Point many-to-many relations at the English vocabulary rows with these codes, as the
+    admin does: `set_terms(entry, sdgs=[8], offers=["funding"], support_types=["funder"])`."""
+    for relation, values in codes.items():
+        vocabulary = type(record)._meta.get_field(relation).related_model
+        rows = vocabulary.objects.filter(
+            locale__language_code="en", **{f"{vocabulary.code_field}__in": values}
+        )
+        if len(rows) != len(set(values)):
+            raise ValueError(f"Unknown {relation}: {values}")
+        getattr(record, relation).set(rows)
+    record.save()
+    return record
+
+
+# wagtail-localize through its own admin views ----------------------------------------------
+
+
+def admin_edit_url(obj):
+    """The admin editor of a page or a directory record (wagtail-localize's translation
+    editor for a translation it manages)."""
+    if isinstance(obj, Page):
+        return reverse("wagtailadmin_pages:edit", args=[obj.pk])
+    return reverse(obj.snippet_viewset.get_url_name("edit"), args=[quote(obj.pk)])
+
+
+def localize_submit(client, obj, language_code):
+    """Submit `obj` with wagtail-localize's "Translate" form; returns the draft copy it makes."""
+    locale = Locale.objects.get(language_code=language_code)
+    if isinstance(obj, Page):
+        url = reverse("wagtail_localize:submit_page_translation", args=[obj.pk])
+    else:
+        opts = obj._meta
+        url = reverse(
+            "wagtail_localize:submit_snippet_translation",
+            args=[opts.app_label, opts.model_name, quote(obj.pk)],
+        )
+    response = client.post(url, {"locales": [locale.pk]})
+    assert response.status_code == 302, response.content.decode()
+    return obj.get_translation(locale)
+
+
+def localize_translate(client, translation, strings):
+    """Save strings in the translation editor as its React app does (one PUT per string).
+
+    `strings` maps source text to its translation; the other strings stay untranslated.
+    """
+    response = client.get(admin_edit_url(translation))
+    assert response.status_code == 200
+    segments = [
+        segment
+        for segment in json.loads(response.context["props"])["segments"]
+        if segment["type"] == "string" and segment["source"] in strings
+    ]
+    assert {segment["source"] for segment in segments} == set(strings)
+    for segment in segments:
+        response = client.put(
+            segment["editUrl"],
+            urlencode({"value": strings[segment["source"]]}),
+            content_type="application/x-www-form-urlencoded",
+        )
+        # 201 for a new translation, 200 when it replaces one.
+        assert response.status_code in (200, 201), response.content
+
+
+def localize_publish(client, translation):
+    """Publish from the translation editor; wagtail-localize publishes on commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(admin_edit_url(translation), {"action": "publish"})
+    assert response.status_code == 302, response.content.decode()
+    translation.refresh_from_db()
+    return translation
+
+
+def localize_sync(client, obj, publish=False):
+    """wagtail-localize's "Sync translated pages/snippets" on the source `obj`: its content is
+    extracted again; with `publish`, every translation is regenerated and published."""
+    source = TranslationSource.objects.get(object_id=obj.translation_key, locale_id=obj.locale_id)
+    data = {"publish_translations": "on"} if publish else {}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_localize:update_translations", args=[source.pk]), data
+        )
+    assert response.status_code == 302, response.content.decode()

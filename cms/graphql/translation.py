@@ -2,7 +2,7 @@
 
 Lists batch their translations without DataLoaders (broken in graphene-django 3): a list
 resolver marks its items as one batch, and the first `translations` resolved in that batch
-loads them for every item in two queries.
+loads them for every item in one query (`cms.translation_status`).
 """
 
 from django.conf import settings
@@ -10,15 +10,29 @@ from django.db.models import Q
 
 import graphene
 
+from cms.translation_status import translation_states
+
 from .locales import SOURCE_LANGUAGE, Locale, language_code
 
 
 class TranslationStatus(graphene.Enum):
+    """Where a language version stands."""
+
     SOURCE = "SOURCE"
     TRANSLATED = "TRANSLATED"
     IN_PROGRESS = "IN_PROGRESS"
     OUTDATED = "OUTDATED"
     MISSING = "MISSING"
+
+    @property
+    def description(self):
+        return {
+            "SOURCE": "The original the other languages are translated from.",
+            "TRANSLATED": "Published and, as far as the CMS can tell, up to date.",
+            "IN_PROGRESS": "Not published yet, or published with changes or strings pending.",
+            "OUTDATED": "Published, but the source changed since it was last synced.",
+            "MISSING": "Not translated into this language.",
+        }[self.name]
 
 
 class Translation(graphene.ObjectType):
@@ -29,6 +43,10 @@ class Translation(graphene.ObjectType):
     path = graphene.String(description="Pages: the path within the locale.")
     slug = graphene.String(description="Directory entries and events: the slug.")
     status = graphene.Field(TranslationStatus, required=True)
+    progress = graphene.Float(
+        description="Share of the source's text segments translated, 0-100; null when unknown "
+        "(the source itself, or a copy made without the translation tool)."
+    )
 
 
 def best_locale(visible, code):
@@ -56,31 +74,24 @@ def load_translations(items, all_rows, visible_rows, describe):
     """Attach `_translations` to every item: one entry per configured locale.
 
     `all_rows` and `visible_rows` are querysets of the items' model (every state, and public
-    only); `describe(row)` returns the title and path/slug to show for a visible row.
+    only); `describe(row)` returns the title and path/slug to show for a public row. A row
+    that is not public shows no title or path, whatever its status.
     """
-    keys = {item.translation_key for item in items}
-    rows = list(all_rows.filter(translation_key__in=keys).select_related("locale"))
-    visible_ids = set(visible_rows.filter(translation_key__in=keys).values_list("pk", flat=True))
-    by_key = {}
-    for row in rows:
-        by_key.setdefault(row.translation_key, {})[row.locale.language_code] = row
+    states = translation_states({item.translation_key for item in items}, all_rows, visible_rows)
     for item in items:
-        versions = by_key.get(item.translation_key, {})
         translations = []
         for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-            row = versions.get(code)
-            entry = {"locale": code, "title": None, "path": None, "slug": None}
-            if row is None:
-                entry["status"] = TranslationStatus.MISSING
-            elif row.pk not in visible_ids:
-                entry["status"] = TranslationStatus.IN_PROGRESS
-            else:
-                entry.update(describe(row))
-                entry["status"] = (
-                    TranslationStatus.SOURCE
-                    if code == SOURCE_LANGUAGE
-                    else TranslationStatus.TRANSLATED
-                )
+            state = states[item.translation_key][code]
+            entry = {
+                "locale": code,
+                "title": None,
+                "path": None,
+                "slug": None,
+                "status": getattr(TranslationStatus, state.status),
+                "progress": state.progress,
+            }
+            if state.public:
+                entry.update(describe(state.row))
             translations.append(entry)
         item._translations = translations
 

@@ -161,7 +161,10 @@ WAGTAIL_SITE_NAME = "Social Enterprise Support Network"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {
     # Uses PostgreSQL full-text search on PostgreSQL and SQLite FTS5 on SQLite.
-    "default": {"BACKEND": "wagtail.search.backends.database"}
+    # "simple": no stemming and no stop words. Content is in ten languages and the backend has
+    # one configuration for all of it; an English config would drop Estonian "on" or Polish
+    # "do" as stop words. On SQLite (FTS5) this setting is not used.
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "odp", "txt", "xlsx", "ods", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -170,6 +173,31 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # wagtail-localize: translated copies stay drafts until a translator or moderator publishes them.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+
+
+def machine_translator(environ):
+    """The translation editor's machine translation: DeepL when DEEPL_AUTH_KEY is set, else
+    LibreTranslate when LIBRETRANSLATE_URL is set, else none (the button is not shown).
+
+    Classes are named, not imported: settings must not import app code.
+    """
+    if deepl_key := environ.get("DEEPL_AUTH_KEY", "").strip():
+        return {
+            "CLASS": "cms.machine_translation.DeepLTranslator",
+            "OPTIONS": {"AUTH_KEY": deepl_key},
+        }
+    if libretranslate_url := environ.get("LIBRETRANSLATE_URL", "").strip():
+        return {
+            "CLASS": "cms.machine_translation.LibreTranslator",
+            "OPTIONS": {
+                "LIBRETRANSLATE_URL": libretranslate_url.rstrip("/"),
+                "API_KEY": environ.get("LIBRETRANSLATE_API_KEY", "").strip(),
+            },
+        }
+    return None
+
+
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(os.environ)
 
 # Headless preview: the admin's preview opens the frontend with a token.
 WAGTAIL_HEADLESS_PREVIEW = {
@@ -222,3 +250,12 @@ LOGGING = {
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 GRAPHQL_CACHE_SECONDS = int(os.environ.get("GRAPHQL_CACHE_SECONDS", "60"))
+
+# Public submissions (submitEnterprise, submitEvent): at most this many per client address an hour.
+GRAPHQL_SUBMISSIONS_PER_HOUR = int(os.environ.get("GRAPHQL_SUBMISSIONS_PER_HOUR", "5"))
+# Only behind a reverse proxy is X-Forwarded-For trustworthy: the client address is then the last
+# entry, the one the proxy added. Without a proxy, anyone can write that header.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR")
+# Where this CMS is publicly reachable, for absolute links (calendar feeds, JSON-LD);
+# WAGTAILADMIN_BASE_URL when empty.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
