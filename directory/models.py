@@ -237,6 +237,19 @@ CollaborationTerm = Term
 # Publishable content -----------------------------------------------------------------------
 
 
+def moderation_relations(query_name):
+    """The revisions and workflow states of a snippet model (as Wagtail's docs declare them)."""
+    revisions = GenericRelation("wagtailcore.Revision", related_query_name=query_name)
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name=query_name,
+        for_concrete_model=False,
+    )
+    return revisions, workflow_states
+
+
 class PublishableQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def public(self):
         """The one visibility rule for snippets: published and not (yet) expired.
@@ -541,6 +554,14 @@ _ENTRY_SYNCHRONISED = [
 ]
 
 
+def entry_translatable_fields(*synchronised):
+    """What translators translate in a directory entry; everything else is copied."""
+    return [
+        *(TranslatableField(name) for name in ["name", "summary", "description", "address"]),
+        *(SynchronizedField(name) for name in [*_ENTRY_SYNCHRONISED, *synchronised]),
+    ]
+
+
 class SocialEnterprise(DirectoryEntry):
     legal_form = models.CharField(
         _("legal form"),
@@ -565,26 +586,11 @@ class SocialEnterprise(DirectoryEntry):
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
 
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="socialenterprise")
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="socialenterprise",
-        for_concrete_model=False,
-    )
+    _revisions, workflow_states = moderation_relations("socialenterprise")
 
-    translatable_fields = [
-        TranslatableField("name"),
-        TranslatableField("summary"),
-        TranslatableField("description"),
-        TranslatableField("address"),
-        *(SynchronizedField(name) for name in _ENTRY_SYNCHRONISED),
-        SynchronizedField("legal_form"),
-        SynchronizedField("recognised_status"),
-        SynchronizedField("founded_year"),
-        SynchronizedField("employees"),
-    ]
+    translatable_fields = entry_translatable_fields(
+        "legal_form", "recognised_status", "founded_year", "employees"
+    )
 
     panels = _entry_panels(
         MultiFieldPanel(
@@ -627,24 +633,9 @@ class SupportOrganisation(DirectoryEntry):
         help_text=_("Where the organisation offers its services; empty means its own country."),
     )
 
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="supportorganisation")
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="supportorganisation",
-        for_concrete_model=False,
-    )
+    _revisions, workflow_states = moderation_relations("supportorganisation")
 
-    translatable_fields = [
-        TranslatableField("name"),
-        TranslatableField("summary"),
-        TranslatableField("description"),
-        TranslatableField("address"),
-        *(SynchronizedField(name) for name in _ENTRY_SYNCHRONISED),
-        SynchronizedField("countries_served"),
-        SynchronizedField("support_types"),
-    ]
+    translatable_fields = entry_translatable_fields("countries_served", "support_types")
 
     panels = _entry_panels(
         MultiFieldPanel(
@@ -765,14 +756,7 @@ class Event(PublishableSnippet):
         help_text=_("Private: for moderators' questions, never published."),
     )
 
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="event")
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="event",
-        for_concrete_model=False,
-    )
+    _revisions, workflow_states = moderation_relations("event")
 
     private_fields = ("contact_name", "contact_email")
 
