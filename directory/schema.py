@@ -405,50 +405,39 @@ def _one(info, model, slug, locale):
     return record
 
 
+def _list_field(list_type, filter_type, order_type):
+    """A list root field: locale, typed filter, search, an order enum and a capped page."""
+    return graphene.Field(
+        list_type,
+        locale=Locale(),
+        filter=filter_type(),
+        search=graphene.String(),
+        order=order_type(),
+        limit=graphene.Int(default_value=20),
+        offset=graphene.Int(default_value=0),
+        required=True,
+    )
+
+
 class DirectoryQuery:
     enterprise = graphene.Field(
         _snippet("directory.SocialEnterprise"),
         slug=graphene.String(required=True),
         locale=Locale(),
     )
-    enterprises = graphene.Field(
-        EnterpriseList,
-        locale=Locale(),
-        filter=EnterpriseFilter(),
-        search=graphene.String(),
-        order=DirectoryOrder(),
-        limit=graphene.Int(default_value=20),
-        offset=graphene.Int(default_value=0),
-        required=True,
-    )
+    enterprises = _list_field(EnterpriseList, EnterpriseFilter, DirectoryOrder)
     support_organisation = graphene.Field(
         _snippet("directory.SupportOrganisation"),
         slug=graphene.String(required=True),
         locale=Locale(),
     )
-    support_organisations = graphene.Field(
-        SupportOrganisationList,
-        locale=Locale(),
-        filter=SupportOrganisationFilter(),
-        search=graphene.String(),
-        order=DirectoryOrder(),
-        limit=graphene.Int(default_value=20),
-        offset=graphene.Int(default_value=0),
-        required=True,
+    support_organisations = _list_field(
+        SupportOrganisationList, SupportOrganisationFilter, DirectoryOrder
     )
     event = graphene.Field(
         _snippet("directory.Event"), slug=graphene.String(required=True), locale=Locale()
     )
-    events = graphene.Field(
-        EventList,
-        locale=Locale(),
-        filter=EventFilter(),
-        search=graphene.String(),
-        order=EventOrder(),
-        limit=graphene.Int(default_value=20),
-        offset=graphene.Int(default_value=0),
-        required=True,
-    )
+    events = _list_field(EventList, EventFilter, EventOrder)
 
     def resolve_enterprise(self, info, slug, locale=None):
         return _one(info, models.SocialEnterprise, slug, locale)
