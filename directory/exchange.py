@@ -526,13 +526,20 @@ def _identity_columns():
     ]
 
 
-def _entry_columns():
+def _text_columns(heading, meaning):
+    """The identity and the translatable texts every record type starts with."""
     return [
         *_identity_columns(),
-        Column("name", Text(max_length=255), "Name.", required=True),
+        Column(heading, Text(max_length=255), meaning, required=True),
         Column("slug", Slug(max_length=120), "Part of the public address."),
         Column("summary", Text(max_length=500), "One or two sentences."),
         Column("description", RichText(), "Longer description."),
+    ]
+
+
+def _entry_columns():
+    return [
+        *_text_columns("name", "Name."),
         Column("country", Country(), "Country of the address."),
         Column("city", Text(max_length=120), "City."),
         Column("address", Text(max_length=255), "Street address."),
@@ -617,11 +624,7 @@ def organisation_columns():
 
 def event_columns():
     return [
-        *_identity_columns(),
-        Column("title", Text(max_length=255), "Title.", required=True),
-        Column("slug", Slug(max_length=120), "Part of the public address."),
-        Column("summary", Text(max_length=500), "One or two sentences."),
-        Column("description", RichText(), "Longer description."),
+        *_text_columns("title", "Title."),
         Column(
             "language",
             Language(),

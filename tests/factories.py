@@ -235,3 +235,12 @@ def localize_sync(client, obj, publish=False):
             reverse("wagtail_localize:update_translations", args=[source.pk]), data
         )
     assert response.status_code == 302, response.content.decode()
+
+
+def client_for(user):
+    """A test client logged in as `user` (each role in a test gets its own session)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

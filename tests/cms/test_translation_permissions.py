@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import reverse
 
 from wagtail.models import GroupPagePermission, Locale, Page
@@ -26,6 +25,7 @@ import pytest
 from directory import models as directory
 from pages import models as pages
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ LATVIAN_GROUP = "Translators: Latviešu (lv)"
 
 def locale(code):
     return Locale.objects.get(language_code=code)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@
 import json
 from urllib.parse import urlencode
 
-from django.test import Client
 from django.urls import reverse
 
 from wagtail.models import Locale, Page, get_translatable_models
@@ -23,6 +22,7 @@ import pytest
 from directory import models as directory
 from pages import models as pages
 from tests import factories
+from tests.factories import client_for
 from tests.graphql.conftest import gql  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +32,6 @@ LATVIAN_GROUP = "Translators: Latviešu (lv)"
 
 def locale(code):
     return Locale.objects.get(language_code=code)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ migrations (see cms/migrations/0002_editorial_roles.py).
 import datetime
 
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,12 +18,7 @@ import pytest
 
 from pages import models as pages
 from tests import factories
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import client_for
 
 
 @pytest.fixture

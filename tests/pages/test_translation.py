@@ -3,7 +3,6 @@
 import json
 from urllib.parse import urlencode
 
-from django.test import Client
 from django.urls import reverse
 
 from wagtail.models import Locale, Page
@@ -13,6 +12,7 @@ import pytest
 
 from pages import models as pages
 from tests import factories
+from tests.factories import client_for
 
 DANISH = {
     "title": "Måling af social effekt",
@@ -38,12 +38,6 @@ def english_article(db):
 @pytest.fixture
 def danish():
     return Locale.objects.get(language_code="da")
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
