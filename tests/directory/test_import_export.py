@@ -1,6 +1,6 @@
 """Bulk import and export of directory records (`import_directory`, `export_directory`).
 
-Columns and rules are documented in directory/exchange.py. Imports check every row first and
+Columns and rules are documented in directory/exchange/. Imports check every row first and
 write nothing when one is bad; rows are matched on (external_id, locale); records are drafts
 with a revision unless --publish; an export re-imports without changing anything.
 """

@@ -1,7 +1,7 @@
 """Export social enterprises, support organisations or events as CSV, JSON or HSDS JSON.
 
-CSV and JSON use the columns `import_directory` reads (directory/exchange.py), so an export
-re-imports without changing anything. Private contact fields are left out unless
+CSV and JSON use the columns `import_directory` reads (directory/exchange/columns.py), so an
+export re-imports without changing anything. Private contact fields are left out unless
 --include-private is given, and the command says which it did. HSDS (Open Referral 3.0) is the
 open-data shape: public entries only, never private fields.
 """

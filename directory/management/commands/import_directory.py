@@ -2,7 +2,7 @@
 
 Every row is checked before anything is written; one bad row means nothing is written, and
 the report names each problem by line, column and reason. The columns, and how rows become
-records (drafts unless --publish, translations by external_id), are in directory/exchange.py;
+records (drafts unless --publish, translations by external_id), are in directory/exchange/;
 `import_directory --columns --type enterprises` prints them.
 """
 
