@@ -6,8 +6,15 @@ apps adds its root fields through the same hook, and its mutations through
 `register_schema_mutation`.
 """
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
 from grapple.registry import registry
+from grapple.types.interfaces import StreamFieldInterface
 from wagtail import hooks
+from wagtail.blocks import StructValue
+from wagtail.embeds.blocks import EmbedBlock
 
 import graphene
 
@@ -63,8 +70,46 @@ def expose_declared_fields_only():
         object.__setattr__(node_type._meta, "interfaces", tuple(interfaces))
 
 
+def resolve_raw_value(root, info, **kwargs):
+    """A block's stored value as text: text blocks as stored (rich text in Wagtail's internal
+    format, an embed as its address), any other block as the JSON of its stored form (chosen
+    pages, images and documents as ids).
+
+    grapple returned a struct block's value as a dict, which a String cannot carry, so asking
+    for `rawValue` on any struct block failed.
+    """
+    value = root if isinstance(root, StructValue) else root.value
+    stored = root.block.get_prep_value(value)
+    return stored if isinstance(stored, str) else json.dumps(stored, cls=DjangoJSONEncoder)
+
+
+def resolve_block_id(root, info, **kwargs):
+    """A block's id; None for the items of a list inside a struct block, which have none."""
+    return getattr(root, "id", None)
+
+
+def mend_block_types():
+    """Resolvers for grapple's block fields that fail on some blocks.
+
+    A field's own resolver takes precedence over the resolve_* methods grapple defines:
+    - `rawValue` of a struct block was a dict, which a String cannot carry;
+    - `id` of a struct inside a list block (key figures) raised AttributeError;
+    - an embed's `value` called grapple's interface resolver without its `info` argument.
+    """
+    for block_type in [StreamFieldInterface, *registry.streamfield_blocks.values()]:
+        fields = block_type._meta.fields
+        if "raw_value" in fields:
+            fields["raw_value"].resolver = resolve_raw_value
+        if "id" in fields:
+            fields["id"].resolver = resolve_block_id
+    embed_type = registry.streamfield_blocks.get(EmbedBlock)
+    if embed_type is not None:
+        embed_type._meta.fields["value"].resolver = resolve_raw_value
+
+
 def create_schema():
     expose_declared_fields_only()
+    mend_block_types()
 
     class Query(*_project_mixins("register_schema_query"), graphene.ObjectType):
         pass
