@@ -193,15 +193,14 @@ class DemoSeeder:
 
     def meeting(self, data):
         def build():
-            local_start, time_zone = data["start"]
-            zone = zoneinfo.ZoneInfo(time_zone)
+            zone = zoneinfo.ZoneInfo(data["time_zone"])
             event = directory.Event(
                 title=data["title"],
                 summary=data["summary"],
                 description=data["description"],
-                start=local_start.replace(tzinfo=zone),
+                start=data["start"].replace(tzinfo=zone),
                 end=data["end"].replace(tzinfo=zone),
-                time_zone=time_zone,
+                time_zone=data["time_zone"],
                 format=data["format"],
                 status=directory.EventStatus.SCHEDULED,
                 event_type=self.vocab.one(self.vocab.event_types, data["event_type"]),
@@ -286,7 +285,7 @@ class DemoSeeder:
         return page
 
     def resolve_pages(self, value):
-        """Call-to-action blocks name their page by key (see demo.call_to_action)."""
+        """Call-to-action blocks name their page by key (see cms.demo.content)."""
         if isinstance(value, dict) and isinstance(value.get("page"), str):
             return {**value, "page": self.pages[value["page"]].pk}
         return value
@@ -296,22 +295,23 @@ class DemoSeeder:
         if home is None:
             raise CommandError("No English home page: run `manage.py migrate` first.")
         self.pages["home"] = home
-        library = self.page(home, pages.LibraryIndexPage, demo.LIBRARY)
+        library = self.page(home, pages.LibraryIndexPage, demo.PAGES["library"])
         self.pages["library"] = library
         # Pages that others link to come first.
+        tool = demo.PAGES["tool-jitsi"]
         self.pages["tool-jitsi"] = self.page(
             library,
             pages.ToolPage,
-            demo.TOOL_JITSI,
-            category=demo.TOOL_JITSI["category"],
-            website=demo.TOOL_JITSI["website"],
-            pricing=demo.TOOL_JITSI["pricing"],
-            open_source=demo.TOOL_JITSI["open_source"],
-            platforms=demo.TOOL_JITSI["platforms"],
+            tool,
+            category=tool["category"],
+            website=tool["website"],
+            pricing=tool["pricing"],
+            open_source=tool["open_source"],
+            platforms=tool["platforms"],
         )
-        for data in demo.ARTICLES:
-            self.pages[data["key"]] = self.article(library, data)
-        canvas = demo.TEACHING_CANVAS
+        for key in ("article-social", "article-impact"):
+            self.pages[key] = self.article(library, demo.PAGES[key])
+        canvas = demo.PAGES["teaching-canvas"]
         self.pages[canvas["key"]] = self.page(
             library,
             pages.TeachingMaterialPage,
@@ -329,12 +329,14 @@ class DemoSeeder:
                 ]
             ),
         )
-        self.pages["about"] = self.page(home, pages.StandardPage, demo.ABOUT)
+        self.pages["about"] = self.page(home, pages.StandardPage, demo.PAGES["about"])
 
     def article(self, library, data):
         authors = [
-            pages.ArticleAuthor(name=name, organisation=organisation, sort_order=position)
-            for position, (name, organisation) in enumerate(data["authors"])
+            pages.ArticleAuthor(
+                name=author["name"], organisation=author["organisation"], sort_order=position
+            )
+            for position, author in enumerate(data["authors"])
         ]
         related = [self.enterprises[slug] for slug in data.get("related_enterprises", [])]
         return self.page(
