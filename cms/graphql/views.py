@@ -13,12 +13,13 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 from graphql.validation import specified_rules
 
+from .cost import QueryCostRule
 from .errors import format_error
 from .validation import NoIntrospectionRule, QueryLimitsRule
 
 
 def validation_rules():
-    rules = [*specified_rules, QueryLimitsRule]
+    rules = [*specified_rules, QueryLimitsRule, QueryCostRule]
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(NoIntrospectionRule)
     return tuple(rules)
