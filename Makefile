@@ -34,6 +34,10 @@ run: $(STAMP) ## Set up SQLite with demo content and serve the admin and /graphq
 test: $(STAMP) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
 
+.PHONY: fuzz
+fuzz: $(STAMP) ## Fuzz /graphql/ with 10,000 generated queries, mutations and bodies (FUZZ_EXAMPLES=N)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/pytest -p no:cacheprovider tests/graphql/test_fuzz.py
+
 .PHONY: lint
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check .
