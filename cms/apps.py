@@ -12,15 +12,15 @@ class CmsConfig(AppConfig):
 
         from wagtail.models import Locale
 
-        from cms import translation_permissions
+        from cms.translation import permissions
 
         # Any model: page classes are many, and a home page is whichever class sits at depth 2.
         post_save.connect(
-            translation_permissions.grant_home_page_permissions,
+            permissions.grant_home_page_permissions,
             dispatch_uid="cms.grant_home_page_permissions",
         )
         post_save.connect(
-            translation_permissions.create_locale_permission,
+            permissions.create_locale_permission,
             sender=Locale,
             dispatch_uid="cms.create_locale_permission",
         )

@@ -8,17 +8,17 @@ def register_search_query(query_mixins):
     query_mixins.append(SearchQuery)
 
 
-# Before wagtail-localize's own routes (same paths): see cms/translation_permissions.py.
+# Before wagtail-localize's own routes (same paths): see cms/translation/permissions.py.
 @hooks.register("register_admin_urls", order=-1)
 def register_checked_localize_urls():
-    from cms.translation_permissions import localize_urls
+    from cms.translation.permissions import localize_urls
 
     return localize_urls()
 
 
 @hooks.register("register_permissions")
 def register_locale_permissions():
-    from cms.translation_permissions import locale_permissions
+    from cms.translation.permissions import locale_permissions
 
     return locale_permissions()
 
@@ -27,7 +27,7 @@ def register_locale_permissions():
 def register_translation_status_report_urls():
     from django.urls import path
 
-    from cms.reports import TranslationStatusReportView
+    from cms.translation.report import TranslationStatusReportView
 
     return [
         path(
@@ -48,7 +48,7 @@ def register_translation_status_report_menu_item():
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from cms.reports import TranslationStatusMenuItem
+    from cms.translation.report import TranslationStatusMenuItem
 
     return TranslationStatusMenuItem(
         _("Translation status"),

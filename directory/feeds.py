@@ -23,10 +23,10 @@ from django.views.decorators.http import require_safe
 
 import icalendar
 
+from cms.graphql.batches import share_batch
 from cms.graphql.errors import BadUserInput
 from cms.graphql.fields import load_localized, requested_language
-from cms.graphql.locales import SOURCE_LANGUAGE
-from cms.graphql.translation import best_locale, share_batch
+from cms.graphql.locales import SOURCE_LANGUAGE, best_locale
 from cms.visibility import visible_records
 from directory import models
 from directory.jsonld import attends_online, event_zone, plain_text, public_base_url

@@ -41,10 +41,10 @@ from django.utils.translation import get_language_info, gettext
 import graphene
 from django_countries import countries
 
+from cms.graphql.batches import share_batch
 from cms.graphql.errors import NotFound, check_limit
 from cms.graphql.fields import set_requested_language
-from cms.graphql.locales import Locale
-from cms.graphql.translation import best_locale, share_batch
+from cms.graphql.locales import Locale, best_locale
 from cms.visibility import visible_records
 from directory import models
 from directory.facets import translated_names

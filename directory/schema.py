@@ -9,10 +9,11 @@ from wagtail.images import get_image_model
 
 import graphene
 
+from cms.graphql.batches import share_batch
 from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import Country, set_requested_language
-from cms.graphql.locales import SOURCE_LANGUAGE, Locale
-from cms.graphql.translation import TranslatableInterface, best_locale, share_batch
+from cms.graphql.locales import SOURCE_LANGUAGE, Locale, best_locale
+from cms.translation.schema import TranslatableInterface
 from cms.visibility import visible_records
 from directory import models
 from directory.facets import EnterpriseFacets, SupportOrganisationFacets, facets_field
@@ -38,7 +39,7 @@ class DirectoryEntryInterface(graphene.Interface):
     logo = graphene.Field(_image_type)
     locale = graphene.Field(Locale, required=True, description="The locale actually served.")
     translations = graphene.List(
-        graphene.NonNull("cms.graphql.translation.Translation"), required=True
+        graphene.NonNull("cms.translation.schema.Translation"), required=True
     )
 
     class Meta:

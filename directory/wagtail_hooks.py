@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.translation_permissions import LocaleRestrictedSnippetViewSet
+from cms.translation.permissions import LocaleRestrictedSnippetViewSet
 from directory.matching import PartnerMatchQuery
 from directory.models import (
     Event,

@@ -8,16 +8,11 @@ from wagtail.models import Page as WagtailPage
 
 import graphene
 
+from cms.graphql.batches import share_batch
 from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import set_requested_language
-from cms.graphql.locales import SOURCE_LANGUAGE, Locale
-from cms.graphql.translation import (
-    TranslatableNode,
-    Translation,
-    best_locale,
-    load_translations,
-    share_batch,
-)
+from cms.graphql.locales import SOURCE_LANGUAGE, Locale, best_locale
+from cms.translation.schema import TranslatableNode, Translation, load_translations
 from cms.visibility import visible_pages
 
 

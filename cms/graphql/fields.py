@@ -17,8 +17,8 @@ import graphene
 
 from cms.visibility import visible_records
 
+from .batches import share_batch
 from .locales import SOURCE_LANGUAGE, fallback_chain, language_code
-from .translation import share_batch
 
 
 def set_requested_language(info, locale):

@@ -9,10 +9,10 @@ from directory import models as directory
 from directory.schema import DirectoryEntryInterface
 from pages.schema import PageInterface, specific_with_relations
 
+from .batches import share_batch
 from .errors import check_limit, search_words
 from .fields import set_requested_language, snippet_type
-from .locales import Locale
-from .translation import best_locale, share_batch
+from .locales import Locale, best_locale
 
 # How many hits each kind contributes before the merge; enough for a limit of 100.
 HITS_PER_KIND = 200

@@ -183,12 +183,12 @@ def machine_translator(environ):
     """
     if deepl_key := environ.get("DEEPL_AUTH_KEY", "").strip():
         return {
-            "CLASS": "cms.machine_translation.DeepLTranslator",
+            "CLASS": "cms.translation.machine_translation.DeepLTranslator",
             "OPTIONS": {"AUTH_KEY": deepl_key},
         }
     if libretranslate_url := environ.get("LIBRETRANSLATE_URL", "").strip():
         return {
-            "CLASS": "cms.machine_translation.LibreTranslator",
+            "CLASS": "cms.translation.machine_translation.LibreTranslator",
             "OPTIONS": {
                 "LIBRETRANSLATE_URL": libretranslate_url.rstrip("/"),
                 "API_KEY": environ.get("LIBRETRANSLATE_API_KEY", "").strip(),
@@ -215,7 +215,7 @@ GRAPPLE = {
     "AUTO_CAMELCASE": True,
     # Our interfaces replace grapple's (which expose parent/children/siblings of any page).
     "PAGE_INTERFACE": "pages.schema.PageInterface",
-    "SNIPPET_INTERFACE": "cms.graphql.translation.TranslatableInterface",
+    "SNIPPET_INTERFACE": "cms.translation.schema.TranslatableInterface",
     "EXPOSE_GRAPHIQL": False,
     # Renditions a client may ask for; anything else is refused (no rendition flooding).
     "ALLOWED_IMAGE_FILTERS": [

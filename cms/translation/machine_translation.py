@@ -4,7 +4,7 @@
 of wagtail-localize's translators differ in one way: a service that cannot be reached, refuses
 the key or answers something unreadable raises `MachineTranslationError` with a message a
 translator can act on. wagtail-localize's own classes let a KeyError or an HTTP exception
-through, which its view turns into a server error; cms.translation_permissions shows our
+through, which its view turns into a server error; cms.translation.permissions shows our
 message instead, and nothing is saved (translations are written only after the service answers).
 """
 

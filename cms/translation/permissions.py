@@ -61,7 +61,7 @@ from wagtail_localize.views import (
 
 import polib
 
-from cms.machine_translation import MachineTranslationError
+from .machine_translation import MachineTranslationError
 
 LOCALE_PERMISSION_PREFIX = "translate_"
 HOME_PAGE_PERMISSIONS = ["change_page", "publish_page"]

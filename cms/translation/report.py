@@ -6,7 +6,7 @@ what was never submitted and what went out of date.
 
 The rows are a UNION of cheap columns (one branch per model for the rows that exist, and one per
 model and locale for the missing ones), sorted and paginated by the database. The status of a
-row (`cms.translation_status`) is computed in SQL only when the report is filtered by status;
+row (`cms.translation.status`) is computed in SQL only when the report is filtered by status;
 otherwise only for the page of rows shown, and for an export batch by batch while it streams.
 """
 
@@ -35,15 +35,16 @@ from wagtail.models import Locale, Page, get_page_content_types
 
 import django_filters
 
-from cms.translation_status import (
+from cms.visibility import visible_pages, visible_records
+from directory.models import Event, SocialEnterprise, SupportOrganisation
+
+from .status import (
     SOURCE_LANGUAGE,
     Status,
     group_source_q,
     status_expression,
     translation_states,
 )
-from cms.visibility import visible_pages, visible_records
-from directory.models import Event, SocialEnterprise, SupportOrganisation
 
 PERMISSION = "wagtail_localize.submit_translation"
 LANGUAGES = dict(settings.WAGTAIL_CONTENT_LANGUAGES)

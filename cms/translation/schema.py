@@ -1,18 +1,17 @@
-"""What every translatable node has: `locale`, `key`, `translations`; and locale fallback.
+"""What every translatable node has: `locale`, `key`, `translations`.
 
 Lists batch their translations without DataLoaders (broken in graphene-django 3): a list
-resolver marks its items as one batch, and the first `translations` resolved in that batch
-loads them for every item in one query (`cms.translation_status`).
+resolver marks its items as one batch (`cms.graphql.batches`), and the first `translations`
+resolved in that batch loads them for every item in one query (`cms.translation.status`).
 """
 
 from django.conf import settings
-from django.db.models import Q
 
 import graphene
 
-from cms.translation_status import translation_states
+from cms.graphql.locales import Locale, language_code
 
-from .locales import SOURCE_LANGUAGE, Locale, language_code
+from .status import translation_states
 
 
 class TranslationStatus(graphene.Enum):
@@ -47,38 +46,6 @@ class Translation(graphene.ObjectType):
         description="Share of the source's text segments translated, 0-100; null when unknown "
         "(the source itself, or a copy made without the translation tool)."
     )
-
-
-def best_locale(visible, code):
-    """One row per translation group: the requested locale where visible, else English.
-
-    `visible` must already hold only public rows, so a draft translation never hides the
-    published English row.
-    """
-    if code == SOURCE_LANGUAGE:
-        return visible.filter(locale__language_code=code)
-    translated = visible.filter(locale__language_code=code).values("translation_key")
-    return visible.filter(
-        Q(locale__language_code=code)
-        | (Q(locale__language_code=SOURCE_LANGUAGE) & ~Q(translation_key__in=translated))
-    )
-
-
-def share_batch(items):
-    """Mark `items` as resolved together, so nested fields load for all of them at once.
-
-    Each item's batch holds only the items of its own class: relations and translation rows
-    belong to a model, and a list may mix models (pages of every type, partner matches of both
-    kinds of entry). A batch mixing them made the first relation resolved fail for the whole
-    list. Returns `items` unchanged.
-    """
-    by_class = {}
-    for item in items:
-        by_class.setdefault(type(item), []).append(item)
-    for group in by_class.values():
-        for item in group:
-            item._batch = group
-    return items
 
 
 def load_translations(items, all_rows, visible_rows, describe):

@@ -4,7 +4,7 @@ import io
 import json
 import uuid
 
-from cms.graphql.translation import best_locale
+from cms.graphql.locales import best_locale
 from cms.visibility import visible_records
 from directory import models as directory
 

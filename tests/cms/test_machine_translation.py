@@ -20,16 +20,19 @@ from wagtail_localize.strings import StringValue
 import pytest
 import requests
 
-from cms import machine_translation
 from cms.settings.base import BASE_DIR, machine_translator
+from cms.translation import machine_translation
 from pages import models as pages
 from tests import factories
 
 LATVIAN_GROUP = "Translators: Latviešu (lv)"
 FAKE = {"CLASS": "tests.cms.test_machine_translation.FakeTranslator"}
-DEEPL = {"CLASS": "cms.machine_translation.DeepLTranslator", "OPTIONS": {"AUTH_KEY": "key:fx"}}
+DEEPL = {
+    "CLASS": "cms.translation.machine_translation.DeepLTranslator",
+    "OPTIONS": {"AUTH_KEY": "key:fx"},
+}
 LIBRETRANSLATE = {
-    "CLASS": "cms.machine_translation.LibreTranslator",
+    "CLASS": "cms.translation.machine_translation.LibreTranslator",
     "OPTIONS": {"LIBRETRANSLATE_URL": "https://libre.example", "API_KEY": "secret"},
 }
 
@@ -61,14 +64,14 @@ def test_deepl_is_configured_from_its_key_and_wins_over_libretranslate():
     environ = {"DEEPL_AUTH_KEY": "abc:fx", "LIBRETRANSLATE_URL": "https://libre.example"}
 
     assert machine_translator(environ) == {
-        "CLASS": "cms.machine_translation.DeepLTranslator",
+        "CLASS": "cms.translation.machine_translation.DeepLTranslator",
         "OPTIONS": {"AUTH_KEY": "abc:fx"},
     }
 
 
 def test_libretranslate_is_configured_from_its_url_and_optional_key():
     assert machine_translator({"LIBRETRANSLATE_URL": "http://localhost:5000/"}) == {
-        "CLASS": "cms.machine_translation.LibreTranslator",
+        "CLASS": "cms.translation.machine_translation.LibreTranslator",
         "OPTIONS": {"LIBRETRANSLATE_URL": "http://localhost:5000", "API_KEY": ""},
     }
     assert (
@@ -83,8 +86,11 @@ def test_libretranslate_is_configured_from_its_url_and_optional_key():
     ("environ", "expected"),
     [
         ({}, "None"),
-        ({"DEEPL_AUTH_KEY": "abc"}, "cms.machine_translation.DeepLTranslator"),
-        ({"LIBRETRANSLATE_URL": "http://lt:5000"}, "cms.machine_translation.LibreTranslator"),
+        ({"DEEPL_AUTH_KEY": "abc"}, "cms.translation.machine_translation.DeepLTranslator"),
+        (
+            {"LIBRETRANSLATE_URL": "http://lt:5000"},
+            "cms.translation.machine_translation.LibreTranslator",
+        ),
     ],
 )
 def test_settings_module_reads_the_environment_without_importing_app_code(environ, expected):

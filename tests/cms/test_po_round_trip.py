@@ -2,7 +2,7 @@
 
 A bad file gets a clear message and changes nothing: wagtail-localize's own upload view
 answers a file without its header with a server error and reports success for a file whose
-strings match nothing; ours (cms.translation_permissions.upload_pofile) refuses both.
+strings match nothing; ours (cms.translation.permissions.upload_pofile) refuses both.
 """
 
 from django.contrib.messages import get_messages
