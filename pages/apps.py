@@ -6,3 +6,9 @@ class PagesConfig(AppConfig):
 
     name = "pages"
     verbose_name = "Pages"
+
+    def ready(self):
+        from cms.graphql.media import register_media_types
+
+        # pages is ready before grapple (INSTALLED_APPS order), which reads this registry.
+        register_media_types()

@@ -1,6 +1,7 @@
 """The site's structure: a home page per locale, the library index, plain pages."""
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from grapple.models import GraphQLImage, GraphQLStreamfield, GraphQLString
@@ -12,6 +13,7 @@ from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.graphql.fields import GraphQLId, GraphQLTerms, LocalizedRelation
+from cms.visibility import visible_pages
 from directory.models import source_locale_only
 from pages.blocks import BodyBlock
 
@@ -21,7 +23,8 @@ class BasePage(HeadlessPreviewMixin, Page):
 
     Two preview modes: the server-rendered template (default, inside the admin) and the
     frontend, which receives a wagtail-headless-preview token to pass to
-    `page(path:, previewToken:)`.
+    `page(path:, previewToken:)`. The same template answers the page's public URL only while
+    the page is visible (see cms/visibility.py); a preview never goes through `route`.
     """
 
     intro = models.TextField(_("intro"), blank=True, max_length=1000)
@@ -50,6 +53,16 @@ class BasePage(HeadlessPreviewMixin, Page):
             return HeadlessPreviewMixin.serve_preview(self, request, mode_name)
         return Page.serve_preview(self, request, mode_name)
 
+    def route(self, request, path_components):
+        # Wagtail serves any live page, expired or not yet due; the public URL follows our rule.
+        if not path_components and not visible_pages().filter(pk=self.pk).exists():
+            raise Http404
+        return super().route(request, path_components)
+
+    def visible_children(self):
+        """The child pages the public may see, in their tree order."""
+        return visible_pages().child_of(self).specific()
+
 
 class HomePage(BasePage):
     """The root of one language's tree: wagtail-localize gives each locale its own copy."""
@@ -63,7 +76,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().specific()
+        context["sections"] = self.visible_children()
         return context
 
 
@@ -78,9 +91,7 @@ class LibraryIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["entries"] = (
-            self.get_children().live().public().specific().order_by("-first_published_at")
-        )
+        context["entries"] = self.visible_children().order_by("-first_published_at")
         return context
 
 

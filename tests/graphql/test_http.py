@@ -162,11 +162,11 @@ def test_images_only_render_allowed_filters(gql):
 
     image = factories.ImageFactory()
     factories.article(hero_image=image)
-    query = """query($w: Int!) { page(path: "/library/measuring-social-impact/") {
-        ... on ArticlePage { heroImage { rendition(width: $w) { url } } } } }"""
-    allowed = gql(query, {"w": 400})
+    query = """query($f: String!) { page(path: "/library/measuring-social-impact/") {
+        ... on ArticlePage { heroImage { rendition(filter: $f) { url } } } } }"""
+    allowed = gql(query, {"f": "width-400"})
     assert allowed["data"]["page"]["heroImage"]["rendition"]["url"]
-    refused = gql(query, {"w": 4000}, expect_errors=True)
+    refused = gql(query, {"f": "width-4000"}, expect_errors=True)
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "width-400" in refused["errors"][0]["message"]
     assert image.renditions.filter(filter_spec="width-4000").count() == 0

@@ -195,3 +195,46 @@ def test_grapple_root_fields_are_not_in_the_schema(gql):
         "search",
         "partnerMatches",
     }
+
+
+def test_a_live_page_before_its_go_live_time_is_served_nowhere(gql):
+    from wagtail.models import Page
+
+    factories.article(title="Published bakery guide", slug="published")
+    due = factories.article(title="Embargoed bakery guide", slug="embargoed")
+    Page.objects.filter(pk=due.pk).update(go_live_at=timezone.now() + datetime.timedelta(hours=1))
+
+    data = gql(
+        """{
+          page(path: "/library/embargoed/") { title }
+          pages { totalCount items { title } }
+          search(query: "bakery guide") { title }
+        }"""
+    )["data"]
+    assert data["page"] is None
+    titles = [item["title"] for item in data["pages"]["items"]]
+    assert "Published bakery guide" in titles
+    assert "Embargoed bakery guide" not in titles
+    found = [hit["title"] for hit in data["search"]]
+    assert "Published bakery guide" in found
+    assert "Embargoed bakery guide" not in found
+
+
+def test_a_live_record_before_its_go_live_time_is_served_nowhere(gql):
+    factories.SocialEnterpriseFactory(slug="open", name="Open Bakery")
+    factories.SocialEnterpriseFactory(
+        slug="due",
+        name="Embargoed Bakery",
+        go_live_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+
+    data = gql(
+        """{
+          due: enterprise(slug: "due") { slug }
+          enterprises { totalCount items { slug } }
+          search(query: "bakery") { title }
+        }"""
+    )["data"]
+    assert data["due"] is None
+    assert data["enterprises"] == {"totalCount": 1, "items": [{"slug": "open"}]}
+    assert [hit["title"] for hit in data["search"]] == ["Open Bakery"]

@@ -156,7 +156,7 @@ def test_approved_article_goes_live_when_its_scheduled_time_has_passed(
     assert page.live
     assert page.live_revision == scheduled
     assert page.scheduled_revision is None
-    monkeypatch.undo()
+    # Still at `later`: before its go-live time the page is not public, whatever `live` says.
     public = client.get("/en/library/development-workshop/")
     assert "<h1>Development workshop in Denmark</h1>" in public.content.decode()
 
