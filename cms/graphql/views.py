@@ -1,28 +1,57 @@
 """Our GraphQL view: request limits, error formatting, caching headers.
 
-Used instead of grapple's view, which is csrf_exempt with no limits at all.
+Used instead of grapple's view, which is csrf_exempt with no limits at all. A request is
+refused before its body is read when it is too large or not JSON; a body that is not a GraphQL
+request is a 400 saying what is wrong; the query is parsed under our limits and validated with
+our rules before any resolver runs. Every refusal is JSON in our own words.
+
+Cross-site request forgery: the view is csrf_exempt (frontends hold no session), so it is
+content types that keep other sites out. A web page can make a visitor's browser send a
+form (`application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`) but not a
+JSON POST without a CORS preflight, which only CORS_ALLOWED_ORIGINS pass. So a POST must be
+`application/json`; a query may also come as a GET, a mutation never (405).
 """
 
 import json
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
-from graphene_django.views import GraphQLView
-from graphql.validation import specified_rules
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
+from graphql.validation import specified_rules, validate
 
 from .cost import QueryCostRule
 from .errors import format_error
-from .validation import NoIntrospectionRule, QueryLimitsRule
+from .validation import (
+    NoIntrospectionRule,
+    NoNulCharacterRule,
+    QueryLimitsRule,
+    nul_character_error,
+    parse_query,
+)
+
+JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
 def validation_rules():
-    rules = [*specified_rules, QueryLimitsRule, QueryCostRule]
+    rules = [*specified_rules, QueryLimitsRule, NoNulCharacterRule, QueryCostRule]
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(NoIntrospectionRule)
     return tuple(rules)
+
+
+def _json_type(value):
+    if value is None:
+        return "null"
+    return JSON_TYPES.get(type(value), "a number")
+
+
+def _bad_request(message):
+    return HttpError(HttpResponseBadRequest(), message)
 
 
 class CMSGraphQLView(GraphQLView):
@@ -30,45 +59,155 @@ class CMSGraphQLView(GraphQLView):
 
     @staticmethod
     def format_error(error):
-        from graphql import GraphQLError
-
         if isinstance(error, GraphQLError):
             return format_error(error)
-        # graphene-django's HttpError: method not allowed, missing query, bad JSON.
+        # Our HttpErrors (bad body, wrong method), in our own words.
         return {"message": str(error), "extensions": {"code": "BAD_REQUEST"}}
 
     def dispatch(self, request, *args, **kwargs):
         self.validation_rules = validation_rules()
-        too_large = self._too_large(request)
-        if too_large:
-            return too_large
-        response = super().dispatch(request, *args, **kwargs)
+        response = self._refused(request) or super().dispatch(request, *args, **kwargs)
         if self._cacheable(request, response):
             patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_SECONDS)
         else:
             patch_cache_control(response, private=True, no_store=True)
         return response
 
-    @staticmethod
-    def _too_large(request):
+    def _refused(self, request):
+        """A response refusing the request before its body is read, or None."""
+        if request.method == "POST" and self.get_content_type(request) != "application/json":
+            return self._refusal(
+                415,
+                "Send GraphQL as a POST with Content-Type: application/json "
+                "(or a query as a GET).",
+                "BAD_REQUEST",
+            )
         if request.method == "GET":
             size = len(request.GET.get("query", "").encode())
         else:
-            size = len(request.body)
+            try:
+                size = len(request.body)
+            except RequestDataTooBig:  # past DATA_UPLOAD_MAX_MEMORY_SIZE: not even read
+                size = int(request.META["CONTENT_LENGTH"])
         if size > settings.GRAPHQL_MAX_QUERY_BYTES:
-            return JsonResponse(
-                {
-                    "errors": [
-                        {
-                            "message": f"The request is {size} bytes; the limit is "
-                            f"{settings.GRAPHQL_MAX_QUERY_BYTES}.",
-                            "extensions": {"code": "QUERY_TOO_COMPLEX"},
-                        }
-                    ]
-                },
-                status=400,
+            return self._refusal(
+                400,
+                f"The request is {size} bytes; the limit is {settings.GRAPHQL_MAX_QUERY_BYTES}.",
+                "QUERY_TOO_COMPLEX",
             )
         return None
+
+    @staticmethod
+    def _refusal(status, message, code):
+        return JsonResponse(
+            {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
+        )
+
+    def parse_body(self, request):
+        """The JSON object a POST carries; a GET's parameters are read by get_graphql_params."""
+        if request.method != "POST":
+            return {}
+        try:
+            body = json.loads(request.body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise _bad_request("The request body is not valid UTF-8.") from None
+        except RecursionError:
+            raise _bad_request("The request body is nested too deeply.") from None
+        except ValueError:
+            raise _bad_request("The request body is not valid JSON.") from None
+        if not isinstance(body, dict):
+            raise _bad_request(
+                'The request body must be a JSON object, {"query": "...", "variables": {...}}; '
+                f"got {_json_type(body)}."
+            )
+        return body
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        """(query, variables, operationName, id) of a GET's parameters or a POST's body, each of
+        the type GraphQL over HTTP prescribes; anything else is a 400 saying which."""
+        if request.method == "GET":
+            data = request.GET
+            variables = data.get("variables") or None
+            if variables is not None:
+                try:
+                    variables = json.loads(variables)
+                except (ValueError, RecursionError):
+                    raise _bad_request("The variables parameter is not valid JSON.") from None
+        else:
+            variables = data.get("variables")
+        query = data.get("query")
+        operation_name = data.get("operationName")
+        if operation_name == "null":
+            operation_name = None
+        if not isinstance(query, str):
+            raise _bad_request(
+                'A request needs a query, a string of GraphQL such as "{ pages { totalCount } }"; '
+                f"got {_json_type(query)}."
+            )
+        if not query.strip():
+            raise _bad_request("The query is empty.")
+        if variables is not None and not isinstance(variables, dict):
+            raise _bad_request(
+                f"variables must be an object of names and values; got {_json_type(variables)}."
+            )
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise _bad_request(
+                f"operationName must be a string; got {_json_type(operation_name)}."
+            )
+        return query, variables, operation_name, None
+
+    def execute_graphql_request(
+        self, request, data, query, variables, operation_name, show_graphiql=False
+    ):
+        """Run one query under our limits: NUL characters refused, the query parsed with the
+        directive cap, validated with our rules, and at most GRAPHQL_MAX_ERRORS errors kept.
+
+        Replaces graphene-django's, which parses without limits and passes unexpected
+        exceptions to the client as they are.
+        """
+        refused = nul_character_error(query, variables)
+        if refused:
+            return ExecutionResult(errors=[refused])
+        try:
+            document = parse_query(query)
+        except GraphQLError as error:
+            return ExecutionResult(errors=[error])
+
+        operation = get_operation_ast(document, operation_name)
+        if (
+            request.method == "GET"
+            and operation is not None
+            and operation.operation != OperationType.QUERY
+        ):
+            raise HttpError(
+                HttpResponseNotAllowed(["POST"]),
+                f"A {operation.operation.value} must be sent as a POST request.",
+            )
+
+        schema = self.schema.graphql_schema
+        errors = validate(
+            schema, document, self.validation_rules, max_errors=settings.GRAPHQL_MAX_ERRORS
+        )
+        if errors:
+            return ExecutionResult(errors=errors)
+        try:
+            result = execute(
+                schema,
+                document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+                execution_context_class=self.execution_context_class,
+            )
+        except Exception as error:  # formatted as an internal error, and logged
+            return ExecutionResult(errors=[GraphQLError(str(error), original_error=error)])
+        if result.errors:
+            # Each error keeps its path, so the answer keeps its partial data and status.
+            result.errors = result.errors[: settings.GRAPHQL_MAX_ERRORS]
+        return result
 
     @staticmethod
     def _cacheable(request, response):

@@ -236,6 +236,12 @@ GRAPHQL_GRAPHIQL = env_bool("GRAPHQL_GRAPHIQL", default=DEBUG)
 GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
 GRAPHQL_MAX_QUERY_BYTES = int(os.environ.get("GRAPHQL_MAX_QUERY_BYTES", "20000"))
+# Directives in one query (@include, @skip): a few in a real query, thousands in an attack.
+GRAPHQL_MAX_DIRECTIVES = int(os.environ.get("GRAPHQL_MAX_DIRECTIVES", "50"))
+# Errors in one answer; validation stops at this many.
+GRAPHQL_MAX_ERRORS = int(os.environ.get("GRAPHQL_MAX_ERRORS", "20"))
+# Words in one search; the search backends overflow the stack from about 150.
+GRAPHQL_MAX_SEARCH_TERMS = int(os.environ.get("GRAPHQL_MAX_SEARCH_TERMS", "32"))
 GRAPHQL_MAX_LIMIT = 100
 # The most a query may cost, in units of one field of one item (cms/graphql/cost.py): about
 # half a second of work. A 100-item directory list with every field and facet costs about
