@@ -57,7 +57,12 @@ def visible_records(model):
     manager = model._default_manager
     if not issubclass(model, DraftStateMixin):
         return manager.all()
-    return manager.filter(live=True, expired=False).filter(in_publication_window())
+    return manager.filter(published_record())
+
+
+def published_record():
+    """The rule for a record with drafts: published, not marked expired, in its window."""
+    return Q(live=True, expired=False) & in_publication_window()
 
 
 def visible_versions(rows, language_code):

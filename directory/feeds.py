@@ -10,11 +10,10 @@ VTIMEZONE for every zone used, so calendar apps show the local time it was annou
 import datetime
 import re
 from types import SimpleNamespace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
@@ -29,7 +28,9 @@ from cms.graphql.fields import load_localized, requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE, best_locale
 from cms.visibility import visible_records
 from directory import models
-from directory.jsonld import attends_online, event_zone, plain_text, public_base_url
+from directory.jsonld import attends_online, event_zone, plain_text
+from directory.links import event_ics_url, public_base_url
+from directory.schema import filter_events
 
 PRODID = "-//Social Enterprise Support Network//Event calendar//EN"
 REFRESH = datetime.timedelta(hours=1)
@@ -47,29 +48,6 @@ PARAMETERS = ("locale", *LIST_PARAMETERS, "from", "to")
 
 # A "+" in a query string arrives as a space: "2030-05-30T10:00:00 02:00" meant +02:00.
 _OFFSET_AS_SPACE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
-
-
-# Links --------------------------------------------------------------------------------------
-
-
-def event_ics_url(event, language=SOURCE_LANGUAGE):
-    url = public_base_url() + reverse("event-ics", args=[event.slug])
-    if language != SOURCE_LANGUAGE:
-        url += "?" + urlencode({"locale": language})
-    return url
-
-
-class IcsUrl:
-    """Descriptor for `Event.graphql_fields`: the event's own .ics in the requested locale."""
-
-    def __get__(self, instance, owner):
-        if instance is None:
-            return self
-
-        def resolve(info, **kwargs):
-            return event_ics_url(instance, requested_language(info))
-
-        return resolve
 
 
 # Query string -------------------------------------------------------------------------------
@@ -296,8 +274,6 @@ def _calendar_response(calendar, filename, disposition):
 @require_safe
 def events_feed(request):
     """Upcoming public events, filtered and localised like the `events` query."""
-    # Imported here because directory.models imports this module for Event.icsUrl.
-    from directory.schema import filter_events
 
     try:
         code, filter = feed_arguments(request)

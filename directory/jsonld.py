@@ -13,13 +13,13 @@ import html
 import re
 import zoneinfo
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.html import strip_tags
 
 from graphene.types.generic import GenericScalar
 
 from cms.graphql.fields import load_localized, requested_language
+from directory.links import absolute_url
 
 SCHEMA = "https://schema.org/"
 
@@ -43,14 +43,6 @@ class JSON(GenericScalar):
 
     class Meta:
         name = "JSON"
-
-
-def public_base_url():
-    return (settings.PUBLIC_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-
-
-def absolute_url(url):
-    return url if "://" in url else public_base_url() + url
 
 
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)

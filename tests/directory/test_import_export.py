@@ -105,17 +105,21 @@ def test_csv_import_creates_drafts_with_a_revision_and_english_relations(tmp_pat
     assert history.count() == 1
 
 
+def graphql(client, query):
+    return client.post("/graphql/", {"query": query}, content_type="application/json").json()
+
+
 def test_imported_drafts_are_not_served_until_published(tmp_path, client):
     import_file(tmp_path, ENTERPRISES_CSV)
     query = "{ enterprises { totalCount items { slug } } }"
 
-    assert client.post("/graphql/", {"query": query}).json()["data"]["enterprises"] == {
+    assert graphql(client, query)["data"]["enterprises"] == {
         "totalCount": 0,
         "items": [],
     }
     import_file(tmp_path, ENTERPRISES_CSV, publish=True)
 
-    body = client.post("/graphql/", {"query": query}).json()
+    body = graphql(client, query)
     assert body["data"]["enterprises"]["totalCount"] == 2
     bike = directory.SocialEnterprise.objects.get(external_id="ext-1")
     assert bike.live and not bike.has_unpublished_changes
