@@ -16,6 +16,9 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms.graphql.fields import requested_language
+from cms.visibility import visible_version
+
 
 @register_streamfield_block
 class HeadingBlock(blocks.StructBlock):
@@ -106,10 +109,9 @@ class CallToActionBlock(blocks.StructBlock):
         template = "blocks/call_to_action_block.html"
 
     def public_page(self, info, values, **kwargs):
-        """The chosen page only if the public may see it (never a draft or private page)."""
-        from pages.schema import public_page
-
-        return public_page(values.get("page"), info)
+        """The chosen page's best public translation for the requested locale, or None when
+        neither it nor its English source is public (never a draft or private page)."""
+        return visible_version(values.get("page"), requested_language(info))
 
     def clean(self, value):
         value = super().clean(value)

@@ -245,21 +245,3 @@ class PagesQuery:
         total = queryset.count()
         items = specific_with_relations(queryset[offset : offset + limit]) if limit else []
         return PageList(items=share_batch(items), total_count=total)
-
-
-def public_page(page, info):
-    """A page chosen in a block, as the API may show it: the best public translation, or
-    None when neither it nor its English source is public."""
-    from cms.graphql.fields import requested_language
-    from cms.graphql.locales import fallback_chain
-
-    if page is None:
-        return None
-    chain = fallback_chain(requested_language(info))
-    candidates = visible_pages().filter(
-        translation_key=page.translation_key, locale__language_code__in=chain
-    )
-    best = sorted(
-        candidates.select_related("locale"), key=lambda p: chain.index(p.locale.language_code)
-    )
-    return best[0].specific if best else None
