@@ -3,7 +3,7 @@
 Such a group translates AND publishes content in its own language only; English, the source,
 is never theirs. Django permissions are per model, not per language, so the language is
 carried by a permission of its own, `wagtailcore.translate_<code>` (on the Locale content
-type, listed in the group editor), and cms.translation_permissions reads it:
+type, listed in the group editor), and cms.translation.permissions reads it:
 - pages: the group gets "change" and "publish" on that language's home page, here for homes
   that already exist and from a signal when wagtail-localize creates one later;
 - directory records and vocabulary terms: the group holds the model permissions and
