@@ -8,9 +8,11 @@ the admin. Nothing is published here: a moderator publishes (or rejects) in the 
 Invalid input stores nothing and answers with one error per input field, so a form can show
 each message beside its field and keep what the person typed. Two defences against spam: a
 honeypot field people never see (`homepage`), and at most GRAPHQL_SUBMISSIONS_PER_HOUR
-submissions per client address an hour, counted in Django's cache.
+submissions per client address an hour, counted in the cache every worker process shares.
 """
 
+import datetime
+import ipaddress
 import logging
 import re
 import smtplib
@@ -20,7 +22,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -36,6 +38,7 @@ import graphene
 from django_countries import countries
 from graphene.utils.str_converters import to_camel_case
 
+from cms.client_address import client_address
 from cms.graphql.errors import RateLimited
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale, language_code
 from cms.visibility import visible_records
@@ -49,6 +52,7 @@ HONEYPOT = "homepage"
 SUMMARY_MAX = 500
 TEXT_MAX = 10_000
 RATE_WINDOW = 60 * 60
+EVENT_YEARS_AHEAD = 10
 
 # Letters that Unicode does not decompose into a base letter plus accents, so slugify would
 # drop them ("Bałtycki" -> "batycki").
@@ -61,37 +65,38 @@ _TRANSLITERATE = str.maketrans(
 # Rate limit ---------------------------------------------------------------------------------
 
 
-def client_address(request):
-    if settings.USE_X_FORWARDED_FOR:
-        forwarded = [
-            address.strip()
-            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if address.strip()
-        ]
-        if forwarded:
-            # Our proxy appends the address it saw; anything before it the client may forge.
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
+def _counted_as(address):
+    """Whom a submission is counted against: the address, or for IPv6 its /64 network, since
+    one client is handed a whole /64 and may take a new address from it for every request."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def count_submission(request):
     """Count one submission from the client's address; refuse it past the hourly limit.
 
-    The window opens with the first submission and lasts an hour (the key's timeout).
+    The count lives in the shared cache, so every worker process sees the same one. Each
+    submission takes one of GRAPHQL_SUBMISSIONS_PER_HOUR slots for an hour; when none is free,
+    it is refused. Taking a slot is `cache.add`, which is atomic in Redis and in the database
+    cache alike (a unique key), whereas `cache.incr` of the database cache is a read and a
+    write that two processes can interleave. So at most that many submissions in any hour.
     """
     limit = settings.GRAPHQL_SUBMISSIONS_PER_HOUR
-    key = f"graphql-submissions:{client_address(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    if count > limit:
-        raise RateLimited(
-            f"Too many submissions from your address: at most {limit} an hour. "
-            "Please try again later."
-        )
+    shared = caches["shared"]
+    client = _counted_as(client_address(request))
+    for slot in range(limit):
+        if shared.add(f"graphql-submissions:{client}:{slot}", 1, timeout=RATE_WINDOW):
+            return
+    raise RateLimited(
+        f"Too many submissions from your address: at most {limit} an hour. Please try again later."
+    )
 
 
 # Input --------------------------------------------------------------------------------------
@@ -154,9 +159,13 @@ class SubmitEventInput(graphene.InputObjectType):
     language = Locale(description="The language the event is held in (default: locale).")
     english_summary = graphene.String(description="Required when the event is not in English.")
     start = graphene.DateTime(
-        description="Required. ISO 8601; without an offset, the local time in timeZone."
+        description="Required. ISO 8601; without an offset, the local time in timeZone. "
+        "From 2000-01-01 to ten years from now."
     )
-    end = graphene.DateTime(description="ISO 8601; without an offset, local time in timeZone.")
+    end = graphene.DateTime(
+        description="ISO 8601; without an offset, local time in timeZone. "
+        "From the start to ten years from now."
+    )
     time_zone = graphene.String(description='Required. IANA name, e.g. "Europe/Warsaw".')
     format = EventFormatEnum(description="Required.")
     event_type = graphene.String(description='Event type slug, e.g. "workshop".')
@@ -315,6 +324,14 @@ def _zone(input, errors):
     return zoneinfo.ZoneInfo(name) if name else None
 
 
+def _event_dates():
+    """The dates an event may have: none before 2000, none more than ten years ahead. Also
+    keeps every value far from the limits of Python's and PostgreSQL's dates, which a time
+    zone could push it past."""
+    earliest = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    return earliest, timezone.now() + datetime.timedelta(days=EVENT_YEARS_AHEAD * 365)
+
+
 def _when(input, field, zone, errors, required=False):
     value = input.get(field)
     if value is None:
@@ -324,7 +341,16 @@ def _when(input, field, zone, errors, required=False):
     if timezone.is_naive(value):
         if zone is None:
             return None  # the time zone's own error says what to fix
-        return value.replace(tzinfo=zone)
+        value = value.replace(tzinfo=zone)
+    earliest, latest = _event_dates()
+    # Aware datetimes compare without converting, so year 1 or 9999 does not overflow here.
+    if not earliest <= value <= latest:
+        errors.add(
+            field,
+            f"Give a date between {earliest:%Y-%m-%d} and {latest:%Y-%m-%d} "
+            f"(no more than {EVENT_YEARS_AHEAD} years ahead).",
+        )
+        return None
     return value
 
 

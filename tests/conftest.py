@@ -1,4 +1,4 @@
-from django.core.cache import cache
+from django.core.cache import caches
 
 import pytest
 
@@ -9,12 +9,28 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _uses_database(request):
+    """Whether the test may use the database; its database fixture is then set up already."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            return True
+    return request.node.get_closest_marker("django_db") is not None
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate limits and cached responses must not leak from one test to the next."""
-    cache.clear()
+def _clear_cache(request):
+    """Rate limits and cached responses must not leak from one test to the next.
+
+    The shared cache is a database table in tests, so it is cleared only where the test may
+    use the database; elsewhere nothing can have written to it.
+    """
+    aliases = ["default", "shared"] if _uses_database(request) else ["default"]
+    for alias in aliases:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in aliases:
+        caches[alias].clear()
 
 
 @pytest.fixture

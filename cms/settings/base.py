@@ -102,16 +102,31 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+
+def cache_settings(redis_url):
+    """`default` may live in each process; `shared` is seen by every worker process, for what
+    must hold across them (the submission rate limit). Both are Redis when there is one.
+
+    Without Redis, `shared` is a database table, created by the migration
+    cms/migrations/0004_shared_cache_table.py under the name given here.
+    """
+    if redis_url:
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        return {"default": redis, "shared": dict(redis)}
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cms_shared_cache",
+            # Past MAX_ENTRIES Django deletes the expired rows, then a third of the live ones:
+            # counts of other clients must survive a flood of addresses (300 by default).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = cache_settings(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,9 +278,11 @@ GRAPHQL_CACHE_SECONDS = int(os.environ.get("GRAPHQL_CACHE_SECONDS", "60"))
 
 # Public submissions (submitEnterprise, submitEvent): at most this many per client address an hour.
 GRAPHQL_SUBMISSIONS_PER_HOUR = int(os.environ.get("GRAPHQL_SUBMISSIONS_PER_HOUR", "5"))
-# Only behind a reverse proxy is X-Forwarded-For trustworthy: the client address is then the last
-# entry, the one the proxy added. Without a proxy, anyone can write that header.
-USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR")
+# The reverse proxies in front of this CMS, each appending to X-Forwarded-For the address it saw.
+# 0: the client is REMOTE_ADDR and the header is ignored (anyone can write it). N: the client is
+# the entry N from the right, the address the outermost of our proxies saw; entries left of it
+# are the client's own writing and never read.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Where this CMS is publicly reachable, for absolute links (calendar feeds, JSON-LD);
 # WAGTAILADMIN_BASE_URL when empty.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")

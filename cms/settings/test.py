@@ -5,7 +5,12 @@ SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "localhost"]
 # Fast hashing and a private cache, as bakerydemo's test settings do.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The shared alias stays the database table whether or not REDIS_URL is set, so tests never
+# flush a Redis server that others use; the Redis tests name their own key prefix.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": cache_settings("")["shared"],  # noqa: F405
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GRAPHQL_INTROSPECTION = True
 WAGTAILADMIN_BASE_URL = "http://testserver"

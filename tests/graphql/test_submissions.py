@@ -281,7 +281,7 @@ def test_forwarded_for_header_is_ignored_without_a_proxy(gql, settings, moderato
 
 def test_behind_a_proxy_the_address_it_adds_is_the_client(gql, settings, moderators):
     settings.GRAPHQL_SUBMISSIONS_PER_HOUR = 1
-    settings.USE_X_FORWARDED_FOR = True
+    settings.TRUSTED_PROXY_COUNT = 1
     proxied = {"HTTP_X_FORWARDED_FOR": "10.0.0.1, 198.51.100.1"}
     gql(SUBMIT_ENTERPRISE, {"input": {**ENTERPRISE, "name": "First"}}, **proxied)
 
@@ -422,6 +422,47 @@ def test_event_cannot_end_before_it_starts(gql, moderators):
     result = submit_event(gql, end="2030-05-30T09:00:00+02:00")
 
     assert field_errors(result) == {"end": "The event cannot end before it starts."}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"start": "0001-01-01T00:00:00", "end": None},
+        {"start": "0001-01-01T00:00:00+05:00", "end": None},
+        {"start": "1999-12-31T12:00:00+00:00", "end": None},
+        {"start": "9999-12-31T23:00:00-05:00", "end": None},
+        {"start": "9999-12-31T23:59:59", "end": None, "timeZone": "Pacific/Kiritimati"},
+    ],
+)
+def test_event_start_out_of_range_is_a_field_error_and_nothing_is_stored(gql, moderators, changes):
+    result = submit_event(gql, **changes)
+
+    assert result["ok"] is False
+    assert set(field_errors(result)) == {"start"}
+    assert "2000-01-01" in field_errors(result)["start"]
+    assert not models.Event.objects.exists()
+
+
+@pytest.mark.parametrize("end", ["9999-12-31T23:59:59", "9999-12-31T23:00:00-05:00"])
+def test_event_end_out_of_range_is_a_field_error(gql, moderators, end):
+    result = submit_event(gql, end=end)
+
+    assert set(field_errors(result)) == {"end"}
+    assert not models.Event.objects.exists()
+
+
+def test_event_more_than_ten_years_ahead_is_refused(gql, moderators):
+    in_eleven_years = datetime.date.today().year + 11
+    result = submit_event(gql, start=f"{in_eleven_years}-06-01T10:00:00", end=None)
+
+    assert set(field_errors(result)) == {"start"}
+
+
+def test_event_with_start_and_end_out_of_range_reports_both(gql, moderators):
+    result = submit_event(gql, start="0001-01-01T10:00:00", end="0001-01-01T09:00:00")
+
+    assert set(field_errors(result)) == {"start", "end"}
+    assert not models.Event.objects.exists()
 
 
 def test_unknown_event_type_and_topics_are_field_errors(gql, moderators):
