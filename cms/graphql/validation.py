@@ -76,39 +76,49 @@ def _nul_message(where):
     return f"{where} contains a NUL character (\\u0000), which no text may hold."
 
 
-def _depth(selection_set, fragments, seen=frozenset()):
-    if selection_set is None:
-        return 0
-    deepest = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            nested = _depth(selection.selection_set, fragments, seen)
-            deepest = max(deepest, 1 + nested if selection.selection_set else 1)
-        elif isinstance(selection, InlineFragmentNode):
-            deepest = max(deepest, _depth(selection.selection_set, fragments, seen))
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in seen or name not in fragments:
-                continue  # cycles and unknown fragments are reported by the standard rules
-            deepest = max(deepest, _depth(fragments[name].selection_set, fragments, seen | {name}))
-    return deepest
+class _Shape:
+    """Depth and alias count of selection sets, each fragment measured once.
 
+    A fragment spread twice in each of a chain of fragments doubles at every link: walking the
+    spreads again for each use would take exponential time in a query of a few kilobytes, so
+    a fragment's measure is remembered. A fragment met again while it is being measured (a
+    cycle, which the standard rules report) counts as empty.
+    """
 
-def _aliases(selection_set, fragments, seen=frozenset()):
-    if selection_set is None:
-        return 0
-    count = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            count += 1 if selection.alias else 0
-            count += _aliases(selection.selection_set, fragments, seen)
-        elif isinstance(selection, InlineFragmentNode):
-            count += _aliases(selection.selection_set, fragments, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name not in seen and name in fragments:
-                count += _aliases(fragments[name].selection_set, fragments, seen | {name})
-    return count
+    def __init__(self, fragments):
+        self.fragments = fragments
+        self.measured = {}
+        self.measuring = set()
+
+    def of(self, selection_set):
+        """(depth, aliases) of `selection_set`."""
+        if selection_set is None:
+            return 0, 0
+        deepest, aliases = 0, 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                nested_depth, nested_aliases = self.of(selection.selection_set)
+                deepest = max(deepest, 1 + nested_depth)
+                aliases += nested_aliases + (1 if selection.alias else 0)
+            elif isinstance(selection, InlineFragmentNode):
+                nested_depth, nested_aliases = self.of(selection.selection_set)
+                deepest = max(deepest, nested_depth)
+                aliases += nested_aliases
+            elif isinstance(selection, FragmentSpreadNode):
+                nested_depth, nested_aliases = self._fragment(selection.name.value)
+                deepest = max(deepest, nested_depth)
+                aliases += nested_aliases
+        return deepest, aliases
+
+    def _fragment(self, name):
+        if name in self.measured:
+            return self.measured[name]
+        if name in self.measuring or name not in self.fragments:
+            return 0, 0  # cycles and unknown fragments are reported by the standard rules
+        self.measuring.add(name)
+        self.measured[name] = self.of(self.fragments[name].selection_set)
+        self.measuring.discard(name)
+        return self.measured[name]
 
 
 class QueryLimitsRule(ValidationRule):
@@ -121,10 +131,11 @@ class QueryLimitsRule(ValidationRule):
             for definition in document.definitions
             if definition.kind == "fragment_definition"
         }
+        shape = _Shape(fragments)
         for definition in document.definitions:
             if definition.kind != "operation_definition":
                 continue
-            depth = _depth(definition.selection_set, fragments)
+            depth, aliases = shape.of(definition.selection_set)
             if depth > settings.GRAPHQL_MAX_DEPTH:
                 self.report_error(
                     QueryTooComplex(
@@ -133,7 +144,6 @@ class QueryLimitsRule(ValidationRule):
                         depth=depth,
                     )
                 )
-            aliases = _aliases(definition.selection_set, fragments)
             if aliases > settings.GRAPHQL_MAX_ALIASES:
                 self.report_error(
                     QueryTooComplex(

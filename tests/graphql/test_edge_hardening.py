@@ -364,3 +364,42 @@ def test_execution_errors_are_capped_and_the_data_kept(gql, settings):
         body = gql("{ enterprises { items { slug city } } }", expect_errors=True)
     assert len(body["errors"]) == 5
     assert len(body["data"]["enterprises"]["items"]) == 8
+
+
+# Fragments spread twice at every link -------------------------------------------------------
+
+
+def doubling_fragments(links, leaf="__typename"):
+    """A query of `links` fragments, each spreading the next twice: 2**links uses of the last
+    in under 2 KB when links is 40."""
+    fragments = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(links)]
+    fragments.append(f"fragment F{links} on Query {{ {leaf} }}")
+    return "query { ...F0 }\n" + "\n".join(fragments)
+
+
+def test_the_query_limits_measure_each_fragment_once():
+    """Depth and aliases are measured once per fragment, not once per use: walking every use
+    of a doubling chain took exponential time (a 20 KB query held a worker for minutes)."""
+    from graphql import parse
+
+    from cms.graphql.validation import _Shape
+
+    document = parse(doubling_fragments(40, leaf="a: __typename"))
+    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    calls = []
+    shape = _Shape(fragments)
+    measure = shape.of
+    shape.of = lambda selection_set: calls.append(1) or measure(selection_set)
+    depth, aliases = shape.of(document.definitions[0].selection_set)
+    assert (depth, aliases) == (1, 2**40)
+    assert len(calls) <= 2 * len(fragments) + 1
+
+
+def test_a_doubling_fragment_chain_is_answered(gql):
+    body = gql(doubling_fragments(40))
+    assert body["data"] == {"__typename": "Query"}
+
+
+def test_a_doubling_fragment_chain_of_aliases_is_refused_as_too_complex(gql):
+    body = gql(doubling_fragments(40, leaf="a: __typename"), expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
