@@ -2,6 +2,8 @@
 introspection and NUL characters in literals while validating; NUL characters in the query
 text and the variables before both."""
 
+from collections import Counter
+
 from django.conf import settings
 
 from graphql import GraphQLError
@@ -77,53 +79,82 @@ def _nul_message(where):
 
 
 class _Shape:
-    """Depth and alias count of selection sets, each fragment measured once.
+    """Depth, alias count and the most repeated field of selection sets, each fragment
+    measured once.
 
     A fragment spread twice in each of a chain of fragments doubles at every link: walking the
     spreads again for each use would take exponential time in a query of a few kilobytes, so
     a fragment's measure is remembered. A fragment met again while it is being measured (a
     cycle, which the standard rules report) counts as empty.
+
+    Repeats: graphql-core compares every pair of fields that answer under the same name in one
+    selection set (fragments and inline fragments flattened into it), so 400 copies of one
+    field cost it seconds. The count is per selection set, fragments included.
     """
 
     def __init__(self, fragments):
         self.fragments = fragments
         self.measured = {}
         self.measuring = set()
+        self.most_repeated = 0
 
     def of(self, selection_set):
-        """(depth, aliases) of `selection_set`."""
+        """(depth, aliases) of `selection_set`; records the most repeated response name."""
+        depth, aliases, names, spread = self._measure(selection_set)
+        for name in spread:
+            names.update(self._fragment(name)[2])
+        if names:
+            self.most_repeated = max(self.most_repeated, *names.values())
+        return depth, aliases
+
+    def _measure(self, selection_set):
+        """(depth, aliases, the response names of its own fields and inline fragments, the
+        names of the fragments flattened into it).
+
+        A fragment flattened twice into one selection set is read once when the query runs,
+        so its fields count once there; each fragment's own names are added up by `of`.
+        """
+        names, spread = Counter(), set()
         if selection_set is None:
-            return 0, 0
+            return 0, 0, names, spread
         deepest, aliases = 0, 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 nested_depth, nested_aliases = self.of(selection.selection_set)
                 deepest = max(deepest, 1 + nested_depth)
                 aliases += nested_aliases + (1 if selection.alias else 0)
-            elif isinstance(selection, InlineFragmentNode):
-                nested_depth, nested_aliases = self.of(selection.selection_set)
-                deepest = max(deepest, nested_depth)
-                aliases += nested_aliases
+                names[(selection.alias or selection.name).value] += 1
+                continue
+            if isinstance(selection, InlineFragmentNode):
+                nested = self._measure(selection.selection_set)
+                names.update(nested[2])
             elif isinstance(selection, FragmentSpreadNode):
-                nested_depth, nested_aliases = self._fragment(selection.name.value)
-                deepest = max(deepest, nested_depth)
-                aliases += nested_aliases
-        return deepest, aliases
+                nested = self._fragment(selection.name.value)
+                spread.add(selection.name.value)
+            else:
+                continue
+            deepest = max(deepest, nested[0])
+            aliases += nested[1]
+            spread |= nested[3]
+        return deepest, aliases, names, spread
 
     def _fragment(self, name):
         if name in self.measured:
             return self.measured[name]
         if name in self.measuring or name not in self.fragments:
-            return 0, 0  # cycles and unknown fragments are reported by the standard rules
+            # Cycles and unknown fragments: the standard rules say so.
+            return 0, 0, Counter(), set()
         self.measuring.add(name)
-        self.measured[name] = self.of(self.fragments[name].selection_set)
+        self.measured[name] = self._measure(self.fragments[name].selection_set)
         self.measuring.discard(name)
         return self.measured[name]
 
 
 class QueryLimitsRule(ValidationRule):
-    """Refuse a query nested deeper than GRAPHQL_MAX_DEPTH or with more aliases than
-    GRAPHQL_MAX_ALIASES: either could make one request fan out into thousands of queries."""
+    """Refuse a query nested deeper than GRAPHQL_MAX_DEPTH, with more aliases than
+    GRAPHQL_MAX_ALIASES (either could make one request fan out into thousands of queries), or
+    repeating one field more than GRAPHQL_MAX_FIELD_REPEATS times in a selection set (which
+    makes validation itself quadratic)."""
 
     def enter_document(self, document, *args):
         fragments = {
@@ -152,6 +183,14 @@ class QueryLimitsRule(ValidationRule):
                         aliases=aliases,
                     )
                 )
+        if shape.most_repeated > settings.GRAPHQL_MAX_FIELD_REPEATS:
+            self.report_error(
+                QueryTooComplex(
+                    f"The query selects one field {shape.most_repeated} times in one place; "
+                    f"the limit is {settings.GRAPHQL_MAX_FIELD_REPEATS}.",
+                    repeats=shape.most_repeated,
+                )
+            )
 
 
 class NoNulCharacterRule(ValidationRule):

@@ -403,3 +403,38 @@ def test_a_doubling_fragment_chain_is_answered(gql):
 def test_a_doubling_fragment_chain_of_aliases_is_refused_as_too_complex(gql):
     body = gql(doubling_fragments(40, leaf="a: __typename"), expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+# One field repeated hundreds of times ------------------------------------------------------
+
+
+def test_a_field_repeated_hundreds_of_times_is_refused_before_the_standard_rules(client):
+    """graphql-core compares every pair of same-named fields: 600 copies of one field took it
+    seconds. Our limits run in a pass of their own first, and refuse it."""
+    from graphql.validation import specified_rules
+
+    query = "{ " + " ".join(['enterprise(slug: "a") { name }'] * 600) + " }"
+    assert len(query) < 20000
+    with mock.patch("cms.graphql.views.validate", wraps=__import__("graphql").validate) as spy:
+        response = post(client, {"query": query})
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert "600 times" in error["message"]
+    assert spy.call_count == 1
+    assert not set(specified_rules) & set(spy.call_args.args[2])
+
+
+def test_repeats_count_fields_flattened_from_fragments(client, settings):
+    settings.GRAPHQL_MAX_FIELD_REPEATS = 5
+    query = (
+        "query { pages { totalCount ...A ...B } } "
+        "fragment A on PageList { totalCount totalCount } "
+        "fragment B on PageList { totalCount ... on PageList { totalCount totalCount } }"
+    )
+    [error] = post(client, {"query": query}).json()["errors"]
+    assert "6 times" in error["message"]
+
+
+def test_fields_repeated_up_to_the_limit_are_served(client, settings):
+    query = "{ pages { " + "totalCount " * settings.GRAPHQL_MAX_FIELD_REPEATS + "} }"
+    assert post(client, {"query": query}).json() == {"data": {"pages": {"totalCount": 0}}}
