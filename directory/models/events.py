@@ -297,6 +297,11 @@ class Event(PublishableSnippet):
     class Meta(PublishableSnippet.Meta):
         verbose_name = _("event")
         ordering = ["start"]
+        # The orders of the list (EventOrder), as for directory entries.
+        indexes = [
+            models.Index(fields=["start", "id"], name="event_by_start"),
+            models.Index(fields=["title", "id"], name="event_by_title"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="event_unique_slug"),
             models.UniqueConstraint(
