@@ -14,7 +14,7 @@ from django-countries and Django's own translations.
 from collections import Counter
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import get_language_info
@@ -79,30 +79,49 @@ def translated_names(vocabularies, language):
     return dict(names[0].union(*names[1:], all=True))
 
 
+class TermColumn(Subquery):
+    """A column of the term a group counts, looked up once per group.
+
+    The query groups by the term's id, on which the lookup depends; left to itself Django
+    would group by the lookup too, and the database would run it for every counted row.
+    """
+
+    def get_group_by_cols(self):
+        return []
+
+
 def relation_facets(source, relation):
-    """Counts per vocabulary term of a many-to-many or foreign-key relation."""
+    """Counts per vocabulary term of a many-to-many or foreign-key relation.
+
+    The rows are grouped by the term's id alone and each group's code and labels are looked
+    up afterwards, once per term: grouping by the joined label columns made the database hash
+    every counted row's text (a fifth to a third of the query at 100,000 entries).
+    """
     field = source.queryset.model._meta.get_field(relation)
     vocabulary = field.related_model
     if field.many_to_many:
-        # The link table alone is enough: one row per (entry, term).
-        entry, path = field.m2m_field_name(), field.m2m_reverse_field_name()
+        # The link table alone is enough: one row per (entry, term), and the filtered set is
+        # only a semi-join on the entry's id, answered from an index (see migration 0100).
+        entry, term = field.m2m_field_name(), field.m2m_reverse_field_name()
         rows = field.remote_field.through.objects.filter(
             **{f"{entry}__in": source.queryset.values("pk")}
         )
-        count = Count(entry)
     else:
-        path = relation
+        term = relation
         rows = source.queryset.filter(**{f"{relation}__isnull": False})
-        count = Count("pk")
+
+    def term_column(name):
+        return TermColumn(vocabulary.objects.filter(pk=OuterRef(term)).order_by().values(name))
+
     counted = (
-        rows.values(path)
+        rows.order_by()
+        .values(term)
         .annotate(
-            count=count,
-            code=F(f"{path}__{vocabulary.code_field}"),
-            english=F(f"{path}__name"),
-            key=F(f"{path}__translation_key"),
+            count=Count("*"),
+            code=term_column(vocabulary.code_field),
+            english=term_column("name"),
+            key=term_column("translation_key"),
         )
-        .order_by()
     )
     translated = source.translated_names
     return _sorted(

@@ -1,0 +1,125 @@
+"""`facets` at scale: a fixed number of queries, each grouping by term ids and reading the
+filtered entries from an index.
+
+The plan tests run on PostgreSQL only (skipped on SQLite), on tiny tables, so sequential and bitmap
+scans are switched off for the EXPLAIN: what is shown is that an index answering the query exists
+and matches it. Timings are measured by benchmarks, never here.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from directory.models import Term
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="plans of PostgreSQL's indexes"
+)
+
+FACETS = """query($locale: Locale) {
+  enterprises(locale: $locale, limit: 2) {
+    totalCount
+    facets {
+      countries { value label count } sectors { value label count }
+      sdgs { value label count } offers { value label count }
+      recognisedStatuses { value label count }
+    }
+  }
+}"""
+
+RELATION_TABLES = {
+    "sectors": "directory_socialenterprise_sectors",
+    "sdgs": "directory_socialenterprise_sdgs",
+    "offers": "directory_socialenterprise_offers",
+}
+
+
+def requested(gql, variables=None):
+    with CaptureQueriesContext(connection) as captured:
+        body = gql(FACETS, variables or {})
+    return body["data"]["enterprises"], [entry["sql"] for entry in captured.captured_queries]
+
+
+def facet_query(queries, table):
+    """The facet query counting the links of `table` (its FROM is the link table)."""
+    return next(sql for sql in queries if f'FROM "{table}"' in sql and "COUNT(" in sql)
+
+
+def group_by(sql):
+    return sql.rsplit("GROUP BY", 1)[1].strip()
+
+
+def add_entries(number, start=0):
+    for index in range(start, start + number):
+        record = factories.SocialEnterpriseFactory(
+            slug=f"entry-{index}", country=["DK", "PL", "LT"][index % 3]
+        )
+        factories.set_terms(
+            record,
+            sectors=["Q", "C", "I"][: 1 + index % 3],
+            sdgs=[8, 10][: 1 + index % 2],
+            offers=["training"],
+        )
+
+
+@pytest.mark.count_queries
+def test_facet_queries_do_not_grow_with_the_entries_or_their_terms(gql):
+    add_entries(2)
+    _result, few = requested(gql)
+    _result, few_da = requested(gql, {"locale": "da"})
+    add_entries(10, start=2)
+    factories.translate_record(Term.objects.get(slug="training", locale__language_code="en"), "da")
+    result, many = requested(gql)
+    _result, many_da = requested(gql, {"locale": "da"})
+    assert result["totalCount"] == 12
+    assert [(f["value"], f["count"]) for f in result["facets"]["sectors"]] == [
+        ("Q", 12),
+        ("C", 8),
+        ("I", 4),
+    ]
+    assert len(many) == len(few)
+    assert len(many_da) == len(few_da)
+
+
+def test_a_relation_facet_groups_by_the_term_id_alone(gql):
+    """Codes and labels are looked up once per term, not grouped on for every counted link."""
+    add_entries(3)
+    _result, queries = requested(gql)
+    for relation, table in RELATION_TABLES.items():
+        assert "," not in group_by(facet_query(queries, table)), relation
+
+
+def plan(sql):
+    """PostgreSQL's plan for `sql` when anything is possible but reading the table's rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        lines = [row[0] for row in cursor.fetchall()]
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_bitmapscan")
+    return "\n".join(lines)
+
+
+@postgres_only
+@pytest.mark.parametrize("locale", ["en", "da"])
+def test_facets_read_the_filtered_entries_from_the_visible_rows_index(gql, locale):
+    """Each facet's filtered set (visible rows of a locale, English fallbacks included) is an
+    index-only scan of the partial index of migration 0100, never a visit to the table's rows."""
+    add_entries(3)
+    _result, queries = requested(gql, {"locale": locale})
+    country = next(sql for sql in queries if '"country" AS "country"' in sql)
+    for sql in [country, *(facet_query(queries, table) for table in RELATION_TABLES.values())]:
+        explained = plan(sql)
+        assert "Index Only Scan using directory_socialenterprise_visible_rows" in explained, (
+            explained
+        )
+        assert "Scan on directory_socialenterprise " not in explained.replace(
+            "Index Only Scan using directory_socialenterprise_visible_rows on "
+            "directory_socialenterprise ",
+            "",
+        ), explained
