@@ -69,6 +69,10 @@ bench-api: $(STAMP) ## Benchmark the GraphQL lists against Wagtail's REST API v2
 bench-directory: $(STAMP) ## Benchmark importing 10,000 enterprises and querying them with facets
 	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python bench/directory.py
 
+.PHONY: bench-scale
+bench-scale: $(STAMP) ## Benchmark the directory queries at 10,000 and 100,000 enterprises on PostgreSQL (ARGS=--rebuild)
+	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python bench/scale.py $(ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3
