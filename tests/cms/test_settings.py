@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -8,15 +9,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_production_settings(**env):
+def load_production_settings(*, script="import django; django.setup()", **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DATABASE_CONN_MAX_AGE"}
     }
     environment.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -40,3 +42,32 @@ def test_production_refuses_to_start_without_its_secrets(env, missing):
 def test_production_starts_with_its_secrets():
     result = load_production_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="cms.example")
     assert result.returncode == 0, result.stderr
+
+
+PRINT_CONNECTION_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+database = settings.DATABASES["default"]
+print(json.dumps([database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]]))
+"""
+
+
+def production_connection_settings(**env):
+    result = load_production_settings(
+        script=PRINT_CONNECTION_SETTINGS, SECRET_KEY="x" * 50, ALLOWED_HOSTS="cms.example", **env
+    )
+    assert result.returncode == 0, result.stderr
+    max_age, health_checks = json.loads(result.stdout)
+    return max_age, health_checks
+
+
+def test_production_reuses_database_connections_and_checks_them_before_reuse():
+    max_age, health_checks = production_connection_settings()
+    assert max_age > 0
+    assert health_checks is True
+
+
+def test_production_connection_lifetime_follows_database_conn_max_age():
+    assert production_connection_settings(DATABASE_CONN_MAX_AGE="300") == (300, True)
+    assert production_connection_settings(DATABASE_CONN_MAX_AGE="0") == (0, True)
