@@ -1,21 +1,30 @@
 """Benchmark our GraphQL list queries against Wagtail's REST API v2 (`make bench-api`).
 
 Creates a throwaway database (SQLite in memory, or `test_<name>` on the server of
-DATABASE_URL), fills it with 110 articles and 110 social enterprises, then asks each API for
-10 and 100 of them through django.test.Client and prints, per endpoint, the number of SQL
-queries of one request and the median latency of 15 (after 2 warm-up requests).
+DATABASE_URL), fills it with 110 articles and 110 social enterprises, half of each translated
+into Danish and Polish with wagtail-localize, then asks for 10 and 100 of them what a
+frontend's list of cards asks: our GraphQL without and with `translations` (the language
+switcher), and API v2 with its own `translations` field (bench/urls.py). The requests take
+turns; it prints, per endpoint, the SQL queries of one request and the median latency of 15
+(after 2 warm-ups), then what translations add to our lists and ours/v2.
+
+`--save FILE` writes the results as JSON; `--compare FILE` prints them beside a saved run (run
+this file from a checkout of the old code to get the "before").
 
 Run with DJANGO_SETTINGS_MODULE=bench.settings (bench/urls.py holds the v2 endpoints).
 """
 
+import argparse
 import contextlib
 import json
+import math
 import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +37,8 @@ WARMUP = 2
 RUNS = 15
 COUNTRIES = ["DK", "SE", "FI", "NO", "EE", "LV", "LT", "PL", "DE"]
 
+# What a frontend's list of cards selects, language switcher included; `{translations}` is
+# where the switcher's fields go, left empty for the runs without them.
 PAGES_QUERY = """
 query BenchPages($limit: Int!) {
   pages(type: ARTICLE, limit: $limit) {
@@ -38,24 +49,28 @@ query BenchPages($limit: Int!) {
         topics { slug name }
         relatedEnterprises { name }
       }
+      {translations}
     }
   }
 }
 """
+PAGE_TRANSLATIONS = "translations { locale title path status }"
 
 ENTERPRISES_QUERY = """
 query BenchEnterprises($limit: Int!) {
   enterprises(limit: $limit) {
     items {
-      name slug
+      name slug locale key
       country { code name }
       sectors { code name }
       sdgs { number name }
       logo { url }
+      {translations}
     }
   }
 }
 """
+ENTERPRISE_TRANSLATIONS = "translations { locale slug status }"
 
 # `_` drops the default listing fields, so that v2 serves what the GraphQL query asks for.
 V2_PAGE_FIELDS = ",".join(
@@ -69,8 +84,11 @@ V2_PAGE_FIELDS = ",".join(
         "hero_image",
         "topics",
         "related_enterprises(name)",
+        "translations",
     ]
 )
+# Every other item gets these translations, made with wagtail-localize.
+TRANSLATED_INTO = ("da", "pl")
 
 
 def progress(message):
@@ -89,7 +107,13 @@ def create_data():
 
     from directory.models import Sdg, Sector, Topic
     from pages.models import ArticlePage
-    from tests.factories import ImageFactory, SocialEnterpriseFactory, add_page, library
+    from tests.factories import (
+        ImageFactory,
+        SocialEnterpriseFactory,
+        add_page,
+        library,
+        translate_page,
+    )
 
     collection = Collection.get_first_root_node()
     sectors = list(Sector.objects.filter(locale__language_code="en").order_by("code"))
@@ -113,9 +137,13 @@ def create_data():
         enterprise.sdgs.set(pair(sdgs, index))
         enterprise.save()
         enterprises.append(enterprise)
-    progress(f"  {RECORDS} social enterprises")
+        if index % 2 == 0:
+            translate(enterprise)
+    progress(f"  {RECORDS} social enterprises, half of them in {', '.join(TRANSLATED_INTO)}")
 
     parent = library()
+    for code in TRANSLATED_INTO:
+        translate_page(parent, code)
     for index in range(RECORDS):
         page = ArticlePage(
             title=f"Bench article {index:03d}",
@@ -125,11 +153,55 @@ def create_data():
         )
         page.topics.set(pair(topics, index))
         page.related_enterprises.set([enterprises[index]])
-        add_page(parent, page)
-    progress(f"  {RECORDS} articles")
+        page = add_page(parent, page)
+        if index % 2 == 0:
+            translate(page)
+    progress(f"  {RECORDS} articles, half of them in {', '.join(TRANSLATED_INTO)}")
+
+
+def translate(instance):
+    """Published, fully translated copies of `instance`, made as wagtail-localize's own tests
+    make them, so that statuses and progress come from its tables as on a real site."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    segments = StringSegment.objects.filter(source=source).select_related("string")
+    for code in TRANSLATED_INTO:
+        locale = Locale.objects.get(language_code=code)
+        for segment in segments:
+            StringTranslation.objects.create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                data=f"{segment.string.data} [{code}]",
+            )
+        translation = Translation.objects.create(source=source, target_locale=locale)
+        translation.save_target(publish=True)
 
 
 # Requests ----------------------------------------------------------------------------------
+
+OURS_BARE, OURS, V2 = "ours without translations", "ours", "API v2"
+
+
+@dataclass
+class Endpoint:
+    """One request to measure: `kind` is OURS_BARE, OURS or V2; `translated(item)` says whether
+    an item shows a published translation (None: the request does not ask for them)."""
+
+    list: str
+    kind: str
+    name: str
+    send: object
+    items_of: object
+    check: object
+    translated: object = None
 
 
 def graphql_request(client, query, limit):
@@ -174,74 +246,148 @@ def check_enterprise(item):
         fail(f"incomplete enterprise item: {item}")
 
 
+def check_translations(item):
+    """Ours: one entry per configured language, whatever is translated."""
+    from django.conf import settings
+
+    if len(item["translations"]) != len(settings.WAGTAIL_CONTENT_LANGUAGES):
+        fail(f"translations missing a language: {item}")
+
+
+def translated_in_graphql(name_field):
+    def translated(item):
+        return any(
+            entry["status"] == "TRANSLATED" and entry[name_field] for entry in item["translations"]
+        )
+
+    return translated
+
+
+def v2_translated(item):
+    return len(item["translations"]) == len(TRANSLATED_INTO)
+
+
 def endpoints(client, limit):
-    """(name, send, items of the response) for each endpoint, ours first in each pair."""
+    """What is measured for each list: ours without and with translations, and API v2."""
     v2_pages = (
         f"/api/v2/pages/?type=pages.ArticlePage&locale=en&order=-first_published_at"
         f"&limit={limit}&fields={V2_PAGE_FIELDS}"
     )
+
+    def page_check(hero, topics, enterprises, translations=False):
+        def check(item):
+            check_page(item, hero, topics, enterprises)
+            if translations:
+                check_translations(item)
+
+        return check
+
+    def enterprise_check(item):
+        check_enterprise(item)
+        check_translations(item)
+
     return [
-        (
-            "GraphQL pages(type: ARTICLE)",
-            graphql_request(client, PAGES_QUERY, limit),
+        Endpoint(
+            "pages",
+            OURS_BARE,
+            "GraphQL pages(type: ARTICLE), no translations",
+            graphql_request(client, PAGES_QUERY.replace("{translations}", ""), limit),
             lambda r: graphql_items(r, "pages"),
-            lambda item: check_page(item, "heroImage", "topics", "relatedEnterprises"),
+            page_check("heroImage", "topics", "relatedEnterprises"),
         ),
-        (
+        Endpoint(
+            "pages",
+            OURS,
+            "GraphQL pages(type: ARTICLE)",
+            graphql_request(
+                client, PAGES_QUERY.replace("{translations}", PAGE_TRANSLATIONS), limit
+            ),
+            lambda r: graphql_items(r, "pages"),
+            page_check("heroImage", "topics", "relatedEnterprises", translations=True),
+            translated_in_graphql("path"),
+        ),
+        Endpoint(
+            "pages",
+            V2,
             "API v2 /api/v2/pages/",
             v2_request(client, v2_pages),
             v2_items,
-            lambda item: check_page(item, "hero_image", "topics", "related_enterprises"),
+            page_check("hero_image", "topics", "related_enterprises"),
+            v2_translated,
         ),
-        (
-            "GraphQL enterprises",
-            graphql_request(client, ENTERPRISES_QUERY, limit),
+        Endpoint(
+            "enterprises",
+            OURS_BARE,
+            "GraphQL enterprises, no translations",
+            graphql_request(client, ENTERPRISES_QUERY.replace("{translations}", ""), limit),
             lambda r: graphql_items(r, "enterprises"),
             check_enterprise,
         ),
-        (
+        Endpoint(
+            "enterprises",
+            OURS,
+            "GraphQL enterprises",
+            graphql_request(
+                client, ENTERPRISES_QUERY.replace("{translations}", ENTERPRISE_TRANSLATIONS), limit
+            ),
+            lambda r: graphql_items(r, "enterprises"),
+            enterprise_check,
+            translated_in_graphql("slug"),
+        ),
+        Endpoint(
+            "enterprises",
+            V2,
             "API v2 /api/v2/enterprises/",
             v2_request(client, f"/api/v2/enterprises/?limit={limit}"),
             v2_items,
             check_enterprise,
+            v2_translated,
         ),
     ]
 
 
-def measure(send, items_of, check, limit):
+def count_and_check(endpoint, limit):
+    """SQL queries of one request, after checking that its answer is complete."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(WARMUP):
-        send()
+        endpoint.send()
     with CaptureQueriesContext(connection) as queries:
-        response = send()
+        response = endpoint.send()
     # Read now: captured_queries slices connection.queries, which the next request resets.
     query_count = len(queries.captured_queries)
-    items = items_of(response)
+    items = endpoint.items_of(response)
     if len(items) != limit:
-        fail(f"asked for {limit} items, got {len(items)}")
+        fail(f"{endpoint.name}: asked for {limit} items, got {len(items)}")
     for item in items:
-        check(item)
-    timings = []
+        endpoint.check(item)
+    if endpoint.translated and not any(endpoint.translated(item) for item in items):
+        fail(f"{endpoint.name}: no item shows its translations")
+    return query_count
+
+
+def measure(measured, limit):
+    """{name: (SQL queries, median ms)}; the requests of all endpoints take turns, so that a
+    change in the machine's load weighs on each of them alike."""
+    counts = {endpoint.name: count_and_check(endpoint, limit) for endpoint in measured}
+    timings = {endpoint.name: [] for endpoint in measured}
     for _ in range(RUNS):
-        start = time.perf_counter()
-        response = send()
-        timings.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            fail(f"a timed request answered {response.status_code}")
-    return query_count, statistics.median(timings)
+        for endpoint in measured:
+            start = time.perf_counter()
+            response = endpoint.send()
+            timings[endpoint.name].append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                fail(f"a timed request to {endpoint.name} answered {response.status_code}")
+    return {name: (counts[name], statistics.median(timings[name])) for name in counts}
 
 
 # Output ------------------------------------------------------------------------------------
 
 
-def table(rows):
-    header = ("endpoint", "N", "SQL queries", "median ms", "queries ours/v2", "ms ours/v2")
-    lines = [header]
-    for name, limit, queries, ms, ratios in rows:
-        query_ratio, ms_ratio = (f"{ratios[0]:.2f}", f"{ratios[1]:.2f}") if ratios else ("", "")
-        lines.append((name, str(limit), str(queries), f"{ms:.1f}", query_ratio, ms_ratio))
+def table(header, lines):
+    """Plain-text table; the first column left-aligned, the others right-aligned."""
+    lines = [tuple(header), *(tuple(str(cell) for cell in line) for line in lines)]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
 
     def render(line):
@@ -251,6 +397,83 @@ def table(rows):
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([render(lines[0]), rule, *(render(line) for line in lines[1:])])
+
+
+def ratios(results):
+    """{(list, N): (share translations add to ours, ms ours/v2, SQL ours/v2)}."""
+    found = {}
+    for row in results:
+        found.setdefault((row["list"], row["limit"]), {})[row["kind"]] = row
+    answer = {}
+    for key, kinds in found.items():
+        bare, ours, v2 = kinds[OURS_BARE], kinds[OURS], kinds[V2]
+        answer[key] = (
+            ours["ms"] / bare["ms"] - 1,
+            ours["ms"] / v2["ms"],
+            ours["queries"] / v2["queries"],
+        )
+    return answer
+
+
+def report(run, before=None):
+    """The tables of a run; with `before` (an earlier run, as saved), both side by side."""
+    results = run["results"]
+    if before is None:
+        lines = [
+            (row["name"], row["limit"], row["queries"], f"{row['ms']:.1f}") for row in results
+        ]
+        out = [table(("endpoint", "N", "SQL queries", "median ms"), lines), ""]
+        lines = [
+            (name, limit, f"{added:+.0%}", f"{ms:.2f}", f"{sql:.2f}")
+            for (name, limit), (added, ms, sql) in ratios(results).items()
+        ]
+        header = ("list", "N", "translations add", "ms ours/v2", "SQL ours/v2")
+        out.append(table(header, lines))
+        return "\n".join(out)
+
+    earlier = {(row["name"], row["limit"]): row for row in before["results"]}
+    lines = []
+    for row in results:
+        old = earlier.get((row["name"], row["limit"]))
+        lines.append(
+            (
+                row["name"],
+                row["limit"],
+                old["queries"] if old else "",
+                row["queries"],
+                f"{old['ms']:.1f}" if old else "",
+                f"{row['ms']:.1f}",
+            )
+        )
+    header = ("endpoint", "N", "SQL before", "SQL after", "ms before", "ms after")
+    out = [table(header, lines), ""]
+    old_ratios = ratios(before["results"])
+    lines = []
+    for key, (added, ms, sql) in ratios(results).items():
+        old_added, old_ms, old_sql = old_ratios.get(key, (math.nan,) * 3)
+        lines.append(
+            (
+                *key,
+                f"{old_added:+.0%}",
+                f"{added:+.0%}",
+                f"{old_ms:.2f}",
+                f"{ms:.2f}",
+                f"{old_sql:.2f}",
+                f"{sql:.2f}",
+            )
+        )
+    header = (
+        "list",
+        "N",
+        "translations add, before",
+        "after",
+        "ms ours/v2, before",
+        "after",
+        "SQL ours/v2, before",
+        "after",
+    )
+    out.append(table(header, lines))
+    return "\n".join(out)
 
 
 @contextlib.contextmanager
@@ -279,7 +502,20 @@ def throwaway_database():
         shutil.rmtree(media, ignore_errors=True)
 
 
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--save", metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument(
+        "--compare",
+        metavar="FILE",
+        help="print the results beside those of an earlier run saved with --save",
+    )
+    return parser.parse_args()
+
+
 def main():
+    options = arguments()
+    before = json.loads(Path(options.compare).read_text()) if options.compare else None
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
@@ -288,24 +524,37 @@ def main():
     from django.test import Client
 
     started = time.perf_counter()
+    results = []
     with throwaway_database() as vendor:
         progress(f"bench-api: created a throwaway {vendor} database; creating content")
         create_data()
         client = Client()
-        rows = []
         for limit in LIMITS:
             progress(f"bench-api: measuring N={limit}")
-            results = []
-            for name, send, items_of, check in endpoints(client, limit):
-                queries, ms = measure(send, items_of, check, limit)
-                results.append((name, limit, queries, ms))
-            for ours, theirs in zip(results[::2], results[1::2], strict=True):
-                ratios = (ours[2] / theirs[2], ours[3] / theirs[3])
-                rows += [(*ours, ratios), (*theirs, None)]
+            measured = endpoints(client, limit)
+            timed = measure(measured, limit)
+            for endpoint in measured:
+                queries, ms = timed[endpoint.name]
+                results.append(
+                    {
+                        "list": endpoint.list,
+                        "kind": endpoint.kind,
+                        "name": endpoint.name,
+                        "limit": limit,
+                        "queries": queries,
+                        "ms": ms,
+                    }
+                )
     progress(f"bench-api: done in {time.perf_counter() - started:.0f} s\n")
-    print(f"API benchmark on {vendor}: {RECORDS} articles, {RECORDS} enterprises; ", end="")
-    print(f"median of {RUNS} requests after {WARMUP} warm-ups")
-    print(table(rows))
+    run = {"vendor": vendor, "results": results}
+    if options.save:
+        Path(options.save).write_text(json.dumps(run, indent=2))
+    print(
+        f"API benchmark on {vendor}: {RECORDS} articles, {RECORDS} enterprises, half of them ",
+        end="",
+    )
+    print(f"translated; median of {RUNS} requests each, taking turns, after {WARMUP} warm-ups")
+    print(report(run, before))
 
 
 if __name__ == "__main__":

@@ -5,9 +5,17 @@ serializers for the relations, and the stock viewsets' querysets (no select_rela
 prefetch_related), so that the comparison is with what a site gets from API v2 out of the box.
 
 - /api/v2/pages/: the stock pages endpoint; ArticlePage gets `translation_key`, `hero_image`
-  ({url}), `topics` ({slug, name}) and `related_enterprises` (nested through the endpoint below).
+  ({url}), `topics` ({slug, name}), `related_enterprises` (nested through the endpoint below)
+  and `translations`.
 - /api/v2/enterprises/: published English social enterprises, by name, listing name, slug,
-  country ({code, name}), sectors ({code, name}), sdgs ({number, name}) and logo ({url}).
+  locale, translation_key, country ({code, name}), sectors ({code, name}), sdgs ({number,
+  name}), logo ({url}) and `translations`.
+
+`translations` is what a frontend's language switcher needs and API v2 does not serve by
+itself: the published versions of the item in every locale ({locale, title, url} for a page,
+{locale, name, slug} for an enterprise), written as a site would write it from the docs: a
+serializer field calling `get_translations()`. Our GraphQL `translations` says more (every
+configured locale, with a status); this is the least a frontend would ask v2 for.
 """
 
 from django.conf import settings
@@ -50,12 +58,55 @@ class SdgSerializer(serializers.ModelSerializer):
         fields = ["number", "name"]
 
 
+class LocaleCodeField(serializers.Field):
+    """A locale as its language code, as the pages endpoint's `meta.locale` shows it."""
+
+    def to_representation(self, locale):
+        return locale.language_code
+
+
+class PageTranslationsField(serializers.Field):
+    """The other live versions of a page: {locale, title, url} each."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page):
+        request = self.context.get("request")
+        return [
+            {
+                "locale": translation.locale.language_code,
+                "title": translation.title,
+                "url": translation.get_url(request=request),
+            }
+            for translation in page.get_translations().live().select_related("locale")
+        ]
+
+
+class RecordTranslationsField(serializers.Field):
+    """The other published versions of a directory record: {locale, name, slug} each."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return [
+            {
+                "locale": translation.locale.language_code,
+                "name": translation.name,
+                "slug": translation.slug,
+            }
+            for translation in record.get_translations().public().select_related("locale")
+        ]
+
+
 # What `api_fields` on ArticlePage would say; kept here so the benchmark changes no model.
 ARTICLE_API_FIELDS = [
     APIField("translation_key"),
     APIField("hero_image", serializer=ImageURLField()),
     APIField("topics", serializer=TopicSerializer(many=True, read_only=True)),
     APIField("related_enterprises"),
+    APIField("translations", serializer=PageTranslationsField()),
 ]
 
 
@@ -77,19 +128,25 @@ class SocialEnterpriseAPIViewSet(BaseAPIViewSet):
         *BaseAPIViewSet.body_fields,
         "name",
         "slug",
+        APIField("locale", serializer=LocaleCodeField()),
+        "translation_key",
         APIField("country", serializer=CountryField(country_dict=True)),
         APIField("sectors", serializer=SectorSerializer(many=True, read_only=True)),
         APIField("sdgs", serializer=SdgSerializer(many=True, read_only=True)),
         APIField("logo", serializer=ImageURLField()),
+        APIField("translations", serializer=RecordTranslationsField()),
     ]
     listing_default_fields = [
         *BaseAPIViewSet.listing_default_fields,
         "name",
         "slug",
+        "locale",
+        "translation_key",
         "country",
         "sectors",
         "sdgs",
         "logo",
+        "translations",
     ]
     nested_default_fields = [*BaseAPIViewSet.nested_default_fields, "name"]
 

@@ -2,8 +2,11 @@
 
 The rule is written as SQL expressions, so the admin report can filter and paginate by status
 in the database (`status_expression`), and `translation_states()` applies the same expressions
-to a batch of objects (the GraphQL `translations` field, the report's page of rows) in one
-query, whatever the batch size.
+to a batch of objects (the GraphQL `translations` field, the report's page of rows) in two
+queries, whatever the batch size: one over the rows, then one over the wagtail-localize
+translations they are synced from (left out when there are none). Splitting them keeps each
+expression small: built into every row as `status_expression` does, the wagtail-localize part
+made the `translations` field cost more than the list it belongs to.
 
 For the row of a translation group in a locale, checked in this order:
 
@@ -121,11 +124,21 @@ def _latest(queryset, field):
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=DateTimeField())
 
 
-def _localize_translations(model):
-    """The outer row's wagtail-localize Translation, annotated with what its status needs.
+def _latest_localize_translation():
+    """The outer row's wagtail-localize Translation: the latest enabled one for its group and
+    locale (correlated on the outer row's `translation_key` and `locale_id`)."""
+    return Translation.objects.filter(
+        source__object_id=OuterRef("translation_key"),
+        target_locale_id=OuterRef("locale_id"),
+        enabled=True,
+    ).order_by("-created_at")
 
-    Correlated on the outer row's `translation_key`, `locale_id` and, where the model has
-    drafts, `has_unpublished_changes`.
+
+def _with_localize_state(model, translations, draft):
+    """`translations` (wagtail-localize Translations synced into rows of `model`) annotated
+    with what their status needs, and the status itself as `ts_state`.
+
+    `draft` is true when the translated row has unpublished changes.
     """
     segments = StringSegment.objects.filter(source_id=OuterRef("source_id"))
     translated = segments.filter(
@@ -152,10 +165,6 @@ def _localize_translations(model):
         )
     else:
         source_published = Value(None, output_field=DateTimeField())
-    if _has_field(model, "has_unpublished_changes"):
-        draft = ExpressionWrapper(OuterRef("has_unpublished_changes"), BooleanField())
-    else:
-        draft = Value(False)
     synced = Coalesce(
         _latest(
             TranslationLog.objects.filter(
@@ -165,53 +174,65 @@ def _localize_translations(model):
         ),
         F("created_at"),
     )
-    return (
-        Translation.objects.filter(
-            source__object_id=OuterRef("translation_key"),
-            target_locale_id=OuterRef("locale_id"),
-            enabled=True,
-        )
-        .order_by("-created_at")
-        .annotate(
-            ts_total=_count(segments, "source_id"),
-            ts_done=_count(translated, "source_id"),
-            ts_synced=synced,
-            ts_edited=_latest(StringTranslation.objects.filter(**edits), "updated_at"),
-            ts_overridden=_latest(SegmentOverride.objects.filter(**edits), "updated_at"),
-            ts_source_published=source_published,
-            ts_draft=draft,
-        )
-        .annotate(
-            ts_state=Case(
-                When(
-                    Q(ts_source_published__gt=F("source__last_updated_at"))
-                    | Q(source__last_updated_at__gt=F("ts_synced")),
-                    then=Value(Status.OUTDATED),
-                ),
-                When(
-                    Q(ts_draft=True)
-                    | Q(ts_edited__gt=F("ts_synced"))
-                    | Q(ts_overridden__gt=F("ts_synced"))
-                    | Q(ts_done__lt=F("ts_total")),
-                    then=Value(Status.IN_PROGRESS),
-                ),
-                default=Value(Status.TRANSLATED),
-                output_field=CharField(),
-            )
+    return translations.annotate(
+        ts_total=_count(segments, "source_id"),
+        ts_done=_count(translated, "source_id"),
+        ts_synced=synced,
+        ts_edited=_latest(StringTranslation.objects.filter(**edits), "updated_at"),
+        ts_overridden=_latest(SegmentOverride.objects.filter(**edits), "updated_at"),
+        ts_source_published=source_published,
+        ts_draft=draft,
+    ).annotate(
+        ts_state=Case(
+            When(
+                Q(ts_source_published__gt=F("source__last_updated_at"))
+                | Q(source__last_updated_at__gt=F("ts_synced")),
+                then=Value(Status.OUTDATED),
+            ),
+            When(
+                Q(ts_draft=True)
+                | Q(ts_edited__gt=F("ts_synced"))
+                | Q(ts_overridden__gt=F("ts_synced"))
+                | Q(ts_done__lt=F("ts_total")),
+                then=Value(Status.IN_PROGRESS),
+            ),
+            default=Value(Status.TRANSLATED),
+            output_field=CharField(),
         )
     )
 
 
-def status_expression(model, visible):
-    """The status of each row of `model` (SQL); `visible` is its public rows (cms.visibility)."""
+def _localize_translations(model):
+    """The outer row's wagtail-localize Translation, annotated by `_with_localize_state`."""
     if _has_field(model, "has_unpublished_changes"):
-        without_localize = Case(
-            When(has_unpublished_changes=True, then=Value(Status.IN_PROGRESS)),
-            default=Value(Status.TRANSLATED),
-            output_field=CharField(),
-        )
+        draft = ExpressionWrapper(OuterRef("has_unpublished_changes"), BooleanField())
     else:
-        without_localize = Value(Status.TRANSLATED, output_field=CharField())
+        draft = Value(False)
+    return _with_localize_state(model, _latest_localize_translation(), draft)
+
+
+def _localize_states(model, translation_ids):
+    """{Translation pk: its `_with_localize_state` values}, for these Translations."""
+    if not translation_ids:
+        return {}
+    if _has_field(model, "has_unpublished_changes"):
+        # The row a Translation is synced into: its group's row in its target locale.
+        target = model._base_manager.filter(
+            translation_key=OuterRef("source__object_id"), locale_id=OuterRef("target_locale_id")
+        )
+        draft = Subquery(target.values("has_unpublished_changes")[:1], BooleanField())
+    else:
+        draft = Value(False)
+    translations = _with_localize_state(
+        model, Translation.objects.filter(pk__in=translation_ids), draft
+    )
+    fields = ("pk", "source_id", "ts_total", "ts_done", "ts_synced", "ts_edited", "ts_state")
+    return {values["pk"]: values for values in translations.values(*fields)}
+
+
+def _row_whens(model, visible):
+    """The parts of the rule decided by the row alone: MISSING (an alias), IN_PROGRESS (not
+    public), SOURCE."""
     whens = []
     if issubclass(model, Page):
         whens.append(
@@ -220,14 +241,30 @@ def status_expression(model, visible):
                 then=Value(Status.MISSING),
             )
         )
-    whens += [
+    return [
+        *whens,
         When(~Exists(visible.filter(pk=OuterRef("pk"))), then=Value(Status.IN_PROGRESS)),
         When(group_source_q(model), then=Value(Status.SOURCE)),
     ]
+
+
+def _without_localize(model):
+    """The status of a public copy that wagtail-localize did not make."""
+    if _has_field(model, "has_unpublished_changes"):
+        return Case(
+            When(has_unpublished_changes=True, then=Value(Status.IN_PROGRESS)),
+            default=Value(Status.TRANSLATED),
+            output_field=CharField(),
+        )
+    return Value(Status.TRANSLATED, output_field=CharField())
+
+
+def status_expression(model, visible):
+    """The status of each row of `model` (SQL); `visible` is its public rows (cms.visibility)."""
     localize = _localize_translations(model).values("ts_state")[:1]
     return Case(
-        *whens,
-        default=Coalesce(Subquery(localize, output_field=CharField()), without_localize),
+        *_row_whens(model, visible),
+        default=Coalesce(Subquery(localize, output_field=CharField()), _without_localize(model)),
         output_field=CharField(),
     )
 
@@ -241,23 +278,36 @@ def _row_updated(model):
 
 
 def with_status(rows, visible):
-    """`rows` annotated with `translation_status` and the parts of the progress shown."""
+    """`rows` annotated with `translation_status` and the parts of the progress shown.
+
+    The same status as `status_expression`, in two queries: the rows carry what the rule
+    decides from them and the id of their wagtail-localize Translation, and the Translations
+    are then annotated in one query of their own. Returns a list.
+    """
     model = rows.model
-    translations = _localize_translations(model)
-
-    def detail(field, output_field):
-        return Subquery(translations.values(field)[:1], output_field=output_field)
-
-    return rows.annotate(
-        translation_status=status_expression(model, visible),
-        translation_public=Exists(visible.filter(pk=OuterRef("pk"))),
-        translation_source_id=detail("source_id", IntegerField()),
-        translation_total=detail("ts_total", IntegerField()),
-        translation_done=detail("ts_done", IntegerField()),
-        translation_synced_at=detail("ts_synced", DateTimeField()),
-        translation_edited_at=detail("ts_edited", DateTimeField()),
-        translation_row_updated_at=_row_updated(model),
+    rows = list(
+        rows.annotate(
+            translation_decided=Case(*_row_whens(model, visible), output_field=CharField()),
+            translation_without_localize=_without_localize(model),
+            translation_public=Exists(visible.filter(pk=OuterRef("pk"))),
+            translation_localize_id=Subquery(
+                _latest_localize_translation().values("pk")[:1], IntegerField()
+            ),
+            translation_row_updated_at=_row_updated(model),
+        )
     )
+    localize = _localize_states(model, {row.translation_localize_id for row in rows} - {None})
+    for row in rows:
+        found = localize.get(row.translation_localize_id, {})
+        row.translation_status = row.translation_decided or found.get(
+            "ts_state", row.translation_without_localize
+        )
+        row.translation_source_id = found.get("source_id")
+        row.translation_total = found.get("ts_total")
+        row.translation_done = found.get("ts_done")
+        row.translation_synced_at = found.get("ts_synced")
+        row.translation_edited_at = found.get("ts_edited")
+    return rows
 
 
 def _progress(row):
@@ -299,8 +349,11 @@ def translation_states(keys, rows, visible, locales=None):
     by_key = defaultdict(dict)
     if keys:
         annotated = with_status(
-            rows.filter(translation_key__in=keys, locale__language_code__in=codes), visible
-        ).select_related("locale")
+            rows.filter(translation_key__in=keys, locale__language_code__in=codes).select_related(
+                "locale"
+            ),
+            visible,
+        )
         for row in annotated:
             by_key[row.translation_key][row.locale.language_code] = row
     return {key: {code: _state(code, by_key[key].get(code)) for code in codes} for key in keys}

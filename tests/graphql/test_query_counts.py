@@ -7,6 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wagtail.models import Locale
+from wagtail_localize.models import Translation, TranslationSource
+
 import pytest
 
 from directory.models import Sdg, Sector, Topic
@@ -163,6 +166,55 @@ def _faceted_enterprises(count, start):
             offers=["training"],
             needs=["funding", "mentoring"][: 1 + number % 2],
         )
+
+
+def localize(instance, codes=("da", "pl")):
+    """Published translations of `instance`, made as wagtail-localize's own tests make them."""
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    for code in codes:
+        locale = Locale.objects.get(language_code=code)
+        Translation.objects.create(source=source, target_locale=locale).save_target(publish=True)
+
+
+def queries_translations_add(query, root, limit):
+    """Queries that asking for `translations { locale status }` adds to a list of `limit`."""
+    bare, data = count_queries(query.replace("{translations}", ""), {"limit": limit})
+    assert len(data[root]["items"]) == limit
+    full, data = count_queries(
+        query.replace("{translations}", "translations { locale status }"), {"limit": limit}
+    )
+    statuses = {entry["status"] for item in data[root]["items"] for entry in item["translations"]}
+    assert {"SOURCE", "MISSING", "IN_PROGRESS"} <= statuses, statuses
+    return full - bare
+
+
+def test_translations_add_two_queries_to_10_and_100_entries():
+    """One over the rows of every locale, one over the wagtail-localize translations."""
+    for number, entry in enumerate(factories.SocialEnterpriseFactory.create_batch(100)):
+        if number % 4 == 0:
+            localize(entry)
+    query = "query($limit: Int) { enterprises(limit: $limit) { items { slug {translations} } } }"
+
+    added = {limit: queries_translations_add(query, "enterprises", limit) for limit in (10, 100)}
+
+    assert added == {10: 2, 100: 2}
+
+
+def test_translations_add_three_queries_to_10_and_100_pages():
+    """The two of entries, and the view restrictions that decide which pages are public."""
+    library = factories.library()
+    factories.translate_page(library, "da")
+    factories.translate_page(library, "pl")
+    for number in range(100):
+        page = factories.article(library, title=f"Article {number}")
+        if number % 4 == 0:
+            localize(page)
+    query = """query($limit: Int) { pages(type: ARTICLE, limit: $limit) { items {
+      title {translations} } } }"""
+
+    added = {limit: queries_translations_add(query, "pages", limit) for limit in (10, 100)}
+
+    assert added == {10: 3, 100: 3}
 
 
 def test_enterprise_facets_cost_the_same_for_10_and_100_entries():
