@@ -28,8 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bench.api import (  # noqa: E402
+    OURS,
     RUNS,
     WARMUP,
+    Endpoint,
     fail,
     graphql_items,
     graphql_request,
@@ -189,9 +191,15 @@ def main():
             body = send().json()
             if body.get("errors") or body["data"]["enterprises"]["totalCount"] != ROWS:
                 fail(f"unexpected answer: {str(body)[:500]}")
-            queries, ms = measure(
-                send, lambda r: graphql_items(r, "enterprises"), check_item, LIMIT
+            endpoint = Endpoint(
+                "enterprises",
+                OURS,
+                "enterprises",
+                send,
+                lambda r: graphql_items(r, "enterprises"),
+                check_item,
             )
+            queries, ms = measure([endpoint], LIMIT)["enterprises"]
             label = "with facets" if with_facets else "facets not in the schema yet"
             rows.append((f"enterprises(limit: {LIMIT}), {label}", queries, f"{ms:.1f} ms"))
     finally:
