@@ -32,9 +32,13 @@ requested-locale labels of the terms they matched on.
 """
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connection
+from django.db.models import Case, CharField, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import translation
 from django.utils.translation import get_language_info, gettext
 
@@ -49,7 +53,7 @@ from cms.visibility import visible_records
 from directory import models
 from directory.facets import translated_names
 from directory.schema import LISTS, DirectoryEntryInterface
-from directory.vocabularies import are_neighbours
+from directory.vocabularies import NEIGHBOURS, are_neighbours
 
 NEED_MET_WEIGHT = 3.0
 OFFER_WANTED_WEIGHT = 2.0
@@ -150,26 +154,161 @@ class Match:
 
 def _code_order(code):
     """SDG numbers in numeric order, other codes alphabetically."""
-    return (0, code, "") if isinstance(code, int) else (1, 0, str(code))
+    code = str(code)
+    return (0, int(code), "") if code.isdigit() else (1, 0, code)
 
 
-def _term_links(model, relation, candidates, subject, subject_relation):
-    """(candidate pk, code, English label, translation key) for each link from a candidate's
-    `relation` to a term the enterprise has in `subject_relation`, in one query."""
+def _shared_links(model, relation, subject, subject_relation):
+    """The link rows from entries of `model` through `relation` to a term the enterprise has in
+    `subject_relation` (one row per shared code), and the names of the link's two ends."""
     link = model._meta.get_field(relation)
-    entry, term = link.m2m_field_name(), link.m2m_reverse_field_name()
     own = models.SocialEnterprise._meta.get_field(subject_relation)
     subject_terms = own.remote_field.through.objects.filter(
         **{own.m2m_field_name(): subject.pk}
     ).values(own.m2m_reverse_field_name())
-    vocabulary = link.related_model
-    return (
-        link.remote_field.through.objects.filter(
-            **{f"{entry}__in": candidates.values("pk"), f"{term}__in": subject_terms}
+    entry, term = link.m2m_field_name(), link.m2m_reverse_field_name()
+    rows = link.remote_field.through.objects.filter(**{f"{term}__in": subject_terms})
+    return rows, entry, term
+
+
+def _shared_term_weights(model, subject, candidates):
+    """SQL and parameters of (entry, weight) rows: for each candidate of `model` (`candidates`,
+    SQL and parameters of a query whose rows have an `id`) sharing at least one term with the
+    enterprise, the weights of the codes it shares, summed.
+
+    One `GROUP BY` over the link tables of all `TERM_RULES`, read only where they point at the
+    enterprise's own terms: an entry with no shared term never appears, whatever the size of
+    the directory. Links of entries that are not candidates (not seeking partners, another
+    locale) are dropped before grouping, which halves what is grouped at 100,000 entries.
+    Weights are floats: PostgreSQL sums `numeric` several times slower.
+    """
+    parts = []
+    for relation, subject_relation, _kind, weight in TERM_RULES:
+        rows, entry, _term = _shared_links(model, relation, subject, subject_relation)
+        parts.append(
+            rows.annotate(
+                entry=F(f"{entry}_id"), weight=Cast(Value(weight), FloatField())
+            ).values_list("entry", "weight")
         )
-        .annotate(code=F(f"{term}__{vocabulary.code_field}"))
-        .values_list(f"{entry}_id", "code", f"{term}__name", f"{term}__translation_key")
+    links_sql, links_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    candidates_sql, candidates_params = candidates
+    sql = (
+        f"SELECT entry, SUM(weight) AS weight FROM ({links_sql}) links "
+        f"WHERE entry IN (SELECT id FROM ({candidates_sql}) candidates) GROUP BY entry"
     )
+    return sql, [*links_params, *candidates_params]
+
+
+def _served(codes):
+    """A support organisation serves one of `codes`: listed in `countries_served` (stored as
+    "DK,SE", so commas around it make every code ",XX,"), or its own country when it lists none.
+    Needs the `served_list` annotation."""
+    listed = [Q(served_list__contains=f",{code},") for code in codes]
+    return reduce(or_, listed, Q(countries_served="", country__in=codes))
+
+
+def _geography_weights(model, subject):
+    """Annotations: `place`, the weight of the candidate's SERVES_COUNTRY, SAME_COUNTRY or
+    NEARBY_COUNTRY reason (0 without one), as `_geography` finds it; `serves`, 1 for a
+    SERVES_COUNTRY reason (the one geographic reason that makes a match), else 0."""
+    home = subject.country.code
+    if not home:
+        return {"place": Value(0.0), "serves": Value(0)}
+    nearby = sorted(NEIGHBOURS.get(home, ()))
+    if model is models.SupportOrganisation:
+        here, near = _served([home]), _served(nearby)
+        here_weight = SERVES_COUNTRY_WEIGHT
+    else:
+        here, near = Q(country=home), Q(country__in=nearby)
+        here_weight = SAME_COUNTRY_WEIGHT
+    rules = [When(here, then=Value(here_weight))]
+    if nearby:
+        rules.append(When(near, then=Value(NEARBY_COUNTRY_WEIGHT)))
+    serves = Value(0)
+    if model is models.SupportOrganisation:
+        serves = Case(When(here, then=Value(1)), default=Value(0))
+    return {"place": Case(*rules, default=Value(0.0)), "serves": serves}
+
+
+def _language_weight(subject):
+    """COMMON_LANGUAGE_WEIGHT for a candidate sharing a configured working language with the
+    enterprise, else 0."""
+    configured = {code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}
+    spoken = sorted(set(subject.languages or []) & configured)
+    if not spoken:
+        return Value(0.0)
+    # `languages` is a JSON list, which has no portable membership lookup (`contains` is
+    # PostgreSQL-only); a code in quotes within the list's JSON text is a member.
+    speaks = reduce(or_, [Q(languages__icontains=f'"{code}"') for code in spoken])
+    return Case(When(speaks, then=Value(COMMON_LANGUAGE_WEIGHT)), default=Value(0.0))
+
+
+def ranked_candidates(model, subject, language, limit):
+    """The `limit` best candidates of `model` for the enterprise `subject` (a model instance),
+    best first, in one query: rows of `model` holding only the columns scoring needs, with
+    `score`, the total `score()` gives them.
+
+    The query sums the shared-term weights (`_shared_term_weights`), the geographic weight and
+    the language weight, and keeps only candidates with a substantive reason: a shared term, or
+    a support organisation serving the enterprise's country. Ties go to the name, then the slug,
+    in the database's ordering of names.
+    """
+    organisations = model is models.SupportOrganisation
+    columns = COLUMNS + (["countries_served"] if organisations else [])
+    candidates = _candidates(model, subject, language).order_by()
+    if organisations:
+        candidates = candidates.annotate(
+            served_list=Concat(
+                Value(","), "countries_served", Value(","), output_field=CharField()
+            )
+        )
+    candidates = candidates.annotate(
+        **_geography_weights(model, subject), spoken=_language_weight(subject)
+    ).values(*columns, "place", "serves", "spoken")
+    candidates_sql, candidates_params = candidates.query.sql_with_params()
+    shared_sql, shared_params = _shared_term_weights(
+        model, subject, (candidates_sql, candidates_params)
+    )
+    selected = ", ".join(f"c.{connection.ops.quote_name(column)}" for column in columns)
+    # Only support organisations have a substantive reason without a shared term.
+    join, substantive = (
+        ("LEFT JOIN", "WHERE shared.entry IS NOT NULL OR c.serves = 1")
+        if organisations
+        else ("JOIN", "")
+    )
+    sql = (
+        f"SELECT {selected}, "
+        "COALESCE(shared.weight, 0) + c.place + c.spoken AS score "
+        f"FROM ({candidates_sql}) c {join} ({shared_sql}) shared ON shared.entry = c.id "
+        f"{substantive} ORDER BY score DESC, LOWER(c.name), c.slug LIMIT %s"
+    )
+    return list(model.objects.raw(sql, [*candidates_params, *shared_params, limit]))
+
+
+def matched_terms(model, subject, pks):
+    """{pk: {kind: {code: (English label, translation key)}}}: the codes that the entries `pks`
+    of `model` share with the enterprise, in one query (codes as strings)."""
+    if not pks:
+        return {}
+    parts = []
+    for relation, subject_relation, kind, _weight in TERM_RULES:
+        rows, entry, term = _shared_links(model, relation, subject, subject_relation)
+        code = model._meta.get_field(relation).related_model.code_field
+        parts.append(
+            rows.filter(**{f"{entry}__in": pks})
+            .annotate(
+                entry=F(f"{entry}_id"),
+                kind=Value(kind),
+                code=Cast(f"{term}__{code}", CharField()),
+                label=F(f"{term}__name"),
+                key=F(f"{term}__translation_key"),
+            )
+            .values_list("entry", "kind", "code", "label", "key")
+        )
+    terms = {}
+    for pk, kind, code, label, key in parts[0].union(*parts[1:], all=True):
+        terms.setdefault(pk, {}).setdefault(kind, {})[code] = (label, key)
+    return terms
 
 
 def _geography(subject, candidate):
@@ -215,7 +354,7 @@ def score(subject, candidate, terms):
     return sum(reason.weight for reason in reasons), reasons
 
 
-COLUMNS = ["pk", "name", "slug", "country", "languages"]
+COLUMNS = ["id", "name", "slug", "country", "languages"]
 
 
 def _candidates(model, subject, language):
@@ -226,15 +365,16 @@ def _candidates(model, subject, language):
     )
 
 
-def _as_candidate(model, values):
-    candidate = Candidate(model, *values[: len(COLUMNS)])
-    candidate.languages = candidate.languages or []
-    if model is models.SupportOrganisation:
-        listed = [code for code in (values[len(COLUMNS)] or "").split(",") if code]
-        if not listed and candidate.country:
-            listed = [candidate.country]
-        candidate.served = listed
-    return candidate
+def as_candidate(row):
+    """The `Candidate` of an entry: a row of `ranked_candidates`, or the enterprise itself."""
+    served = None
+    if isinstance(row, models.SupportOrganisation):
+        served = [country.code for country in row.countries_served]
+        if not served and row.country.code:
+            served = [row.country.code]
+    return Candidate(
+        type(row), row.pk, row.name, row.slug, row.country.code or "", row.languages or [], served
+    )
 
 
 def _fetch_partners(matches):
@@ -255,33 +395,22 @@ def _fetch_partners(matches):
 
 
 def find_partners(subject, language, limit):
-    """The `limit` best matches for the enterprise `subject` (a model instance)."""
-    own = Candidate(
-        type(subject),
-        subject.pk,
-        subject.name,
-        subject.slug,
-        subject.country.code or "",
-        subject.languages or [],
-    )
+    """The `limit` best matches for the enterprise `subject` (a model instance).
+
+    SQL ranks the candidates of each model and returns only the `limit` best; `score()` then
+    writes the reasons of those few, with the same total.
+    """
+    if not limit:
+        return []
+    own = as_candidate(subject)
     matches = []
     for model in (models.SocialEnterprise, models.SupportOrganisation):
-        candidates = _candidates(model, subject, language)
-        terms = {}
-        for relation, subject_relation, kind, _weight in TERM_RULES:
-            links = _term_links(model, relation, candidates, subject, subject_relation)
-            for pk, code, label, key in links:
-                terms.setdefault(pk, {}).setdefault(kind, {})[code] = (label, key)
-        columns = COLUMNS + (["countries_served"] if model is models.SupportOrganisation else [])
-        for values in candidates.values_list(*columns):
-            # An enterprise without a shared term can only share a country or a language,
-            # which never makes a match: skip it before scoring.
-            if model is models.SocialEnterprise and values[0] not in terms:
-                continue
-            candidate = _as_candidate(model, values)
+        rows = ranked_candidates(model, subject, language, limit)
+        terms = matched_terms(model, subject, [row.pk for row in rows])
+        for row in rows:
+            candidate = as_candidate(row)
             total, reasons = score(own, candidate, terms.get(candidate.pk, {}))
-            if reasons:
-                matches.append(Match(candidate, total, reasons))
+            matches.append(Match(candidate, total, reasons))
     matches.sort(key=lambda m: (-m.score, m.candidate.name.casefold(), m.candidate.slug))
     matches = matches[:limit]
     _fetch_partners(matches)

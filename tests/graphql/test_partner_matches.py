@@ -4,10 +4,12 @@ The constructed directory below has a known right order; the expected scores are
 from the weights in directory/matching.py.
 """
 
+import random
+
 import pytest
 
 from directory import matching
-from directory.models import SocialEnterprise, Term
+from directory.models import SocialEnterprise, SupportOrganisation, Term
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +261,80 @@ def test_an_enterprise_without_a_country_gets_no_geographic_reasons(gql, network
     matches = gql(MATCHES, {"enterprise": "nomad"})["data"]["partnerMatches"]
     assert [(m["partner"]["slug"], m["score"]) for m in matches] == [("bike-workshop", 3.5)]
     assert [r["kind"] for r in matches[0]["reasons"]] == ["NEED_MET", "COMMON_LANGUAGE"]
+
+
+# SQL ranks the candidates and score() writes the reasons of the chosen few: on random small
+# directories, both must give every candidate the same total and agree on who is a match.
+
+COUNTRIES = ["DK", "SE", "DE", "PL", "LT", "LV", "NO", ""]
+LANGUAGES = ["en", "da", "sv", "de", "pl", "lt"]
+TERMS = ["funding", "mentoring", "training", "premises", "research"]
+SECTORS = ["C", "Q", "S"]
+SDGS = [3, 8, 10, 12]
+GROUPS = ["youth", "women", "long-term-unemployed"]
+
+
+def random_terms(rng):
+    def some(values):
+        return rng.sample(values, rng.randint(0, min(3, len(values))))
+
+    return {
+        "needs": some(TERMS),
+        "offers": some(TERMS),
+        "sectors": some(SECTORS),
+        "sdgs": some(SDGS),
+        "target_groups": some(GROUPS),
+    }
+
+
+def random_directory(rng):
+    subject = enterprise(
+        "subject",
+        rng.choice(COUNTRIES),
+        rng.sample(LANGUAGES, rng.randint(0, 2)),
+        **random_terms(rng),
+    )
+    for number in range(12):
+        enterprise(
+            f"enterprise-{number:02d}",
+            rng.choice(COUNTRIES),
+            rng.sample(LANGUAGES, rng.randint(0, 2)),
+            seeking=rng.random() < 0.8,
+            **random_terms(rng),
+        )
+    for number in range(6):
+        organisation(
+            f"organisation-{number:02d}",
+            rng.choice(COUNTRIES),
+            rng.sample(COUNTRIES[:-1], rng.randint(0, 3)),
+            rng.sample(LANGUAGES, rng.randint(0, 2)),
+            seeking=rng.random() < 0.8,
+            offers=rng.sample(TERMS, rng.randint(0, 2)),
+            needs=rng.sample(TERMS, rng.randint(0, 1)),
+            sectors=rng.sample(SECTORS, rng.randint(0, 1)),
+        )
+    return subject
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_sql_score_of_every_candidate_is_the_python_score(seed):
+    subject = random_directory(random.Random(seed))
+    own = matching.as_candidate(subject)
+    for model in (SocialEnterprise, SupportOrganisation):
+        everyone = model.objects.filter(seeking_partners=True).exclude(slug="subject")
+        terms = matching.matched_terms(model, subject, [row.pk for row in everyone])
+        expected = {}
+        for row in everyone:
+            total, reasons = matching.score(own, matching.as_candidate(row), terms.get(row.pk, {}))
+            if reasons:
+                expected[row.slug] = total
+        rows = matching.ranked_candidates(model, subject, "en", 100)
+        assert {row.slug: float(row.score) for row in rows} == expected
+        order = sorted(rows, key=lambda row: (-expected[row.slug], row.name.casefold(), row.slug))
+        assert [row.slug for row in rows] == [row.slug for row in order]
+
+
+def test_the_limit_keeps_the_best_candidates_of_each_kind(network):
+    assert [
+        row.slug for row in matching.ranked_candidates(SocialEnterprise, network, "en", 1)
+    ] == ["se-repair"]
