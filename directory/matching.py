@@ -26,9 +26,10 @@ whose only reasons are those is not a match (almost everyone in the network work
 Ties go to the partner's name, then its slug.
 
 The work takes a fixed number of queries whatever the number of candidates or `limit`: the
-enterprise, the candidates of each model (only the columns scoring needs), for each relation of
-each model the links to the enterprise's own terms, the chosen partners in full, and the
-requested-locale labels of the terms they matched on.
+enterprise; for each model, one query that scores every candidate in SQL and returns only the
+`limit` best (`ranked_candidates`), and one for the terms those share with the enterprise
+(`matched_terms`, which `score()` turns into the reasons, with the same total); the chosen
+partners in full; the requested-locale labels of the terms they matched on.
 """
 
 from dataclasses import dataclass, field
