@@ -4,8 +4,18 @@ import math
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
-from django.db.models import Count, F, FloatField, Prefetch, Q, Value, Window
-from django.db.models.expressions import CombinedExpression
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    Window,
+)
+from django.db.models.expressions import CombinedExpression, Expression
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 from wagtail.images import get_image_model
@@ -292,17 +302,68 @@ def filter_events(queryset, filter):
 
 def search_records(queryset, model, query):
     """The entries of `queryset` whose name, summary or description matches `query` in any of
-    their public translations, through Wagtail's search backend (PostgreSQL full-text search,
-    SQLite FTS5).
+    their public translations, through a full-text index (PostgreSQL: the `search_vector`
+    column of directory migration 0005; SQLite: Wagtail's FTS5 index).
 
     A match in one translation selects the entry, which the list serves in its best locale:
-    the Danish word finds an entry asked for in Danish or in English. The hits stay a subquery
-    (one semi-join from the hits to their translation groups), so totals and facets count
-    every match.
+    the Danish word finds an entry asked for in Danish or in English. On PostgreSQL the match
+    is a filter on the listed rows themselves (`EXISTS` a public row of the same translation
+    group matching), so a page ordered by name can be read along the name index, stopping
+    after `limit` rows when most entries match, and a rare word is looked up through the GIN
+    index and joined to its groups by translation key. Totals and facets count every match.
     """
-    hits = search_hits(model, search_words(query))
-    groups = visible_records(model).filter(pk__in=hits).values("translation_key")
-    return queryset.filter(translation_key__in=groups)
+    words = search_words(query)
+    if connection.vendor != "postgresql":
+        hits = search_hits(model, words)
+        groups = visible_records(model).filter(pk__in=hits).values("translation_key")
+        return queryset.filter(translation_key__in=groups)
+    matching = (
+        visible_records(model)
+        .filter(translation_key=OuterRef("translation_key"))
+        .alias(search_vector=SearchVectorColumn())
+        .filter(search_vector=search_tsquery(model, words))
+    )
+    return queryset.filter(Exists(matching))
+
+
+class SearchVectorColumn(Expression):
+    """The `search_vector` column of a directory table (PostgreSQL only, migration 0005).
+
+    The column is not a model field, so SQLite's tables and Django's SELECTs never see it; this
+    names it on whichever alias the query gives the model's table.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, alias=None):
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.search_vector", []
+
+
+def search_tsquery(model, words):
+    """The tsquery Wagtail's PostgreSQL backend builds for `words` (prefix match on the last
+    word, its text search configuration)."""
+    results = model.objects.search(words, order_by_relevance=False)
+    compiler = results.query_compiler
+    return compiler.build_tsquery(compiler.query, config=compiler.get_config(results.backend))
 
 
 def search_hits(model, words):
@@ -316,17 +377,20 @@ def search_hits(model, words):
     (`id::varchar = object_id`), which reads every row of the model. Elsewhere (SQLite FTS5)
     Wagtail's queryset is used as it is.
     """
-    results = model.objects.search(words, order_by_relevance=False)
     if connection.vendor != "postgresql":
-        return results.get_queryset().values("pk")
-    compiler = results.query_compiler
-    tsquery = compiler.build_tsquery(compiler.query, config=compiler.get_config(results.backend))
+        return model.objects.search(words, order_by_relevance=False).get_queryset().values("pk")
+    return matching_index_entries(model, words).values(
+        object_pk=Cast("object_id", output_field=model._meta.pk)
+    )
+
+
+def matching_index_entries(model, words):
+    """Wagtail's index entries of `model` (and its subclasses) matching `words`, PostgreSQL."""
     document = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
     return (
         IndexEntry.objects.filter(content_type_id__in=get_descendants_content_types_pks(model))
         .alias(document=document)
-        .filter(document=tsquery)
-        .values(object_pk=Cast("object_id", output_field=model._meta.pk))
+        .filter(document=search_tsquery(model, words))
     )
 
 
@@ -370,9 +434,9 @@ def _ordering(order, default_order):
 def _page(queryset, order, default_order, limit, offset, prefetch, count=True, one_pass=False):
     """(items, total) of one page of `queryset`; total is None when `count` is false.
 
-    `one_pass` counts with a window over the page query, for searches: their matches are
-    found once, not once for the page and again for the count. A plain list keeps a separate
-    count, so its page can stop after `limit` rows read in index order.
+    `one_pass` counts with a window over the page query, for searches on SQLite: their matches
+    are found once, not once for the page and again for the count. Otherwise the count is a
+    query of its own, so the page can stop after `limit` rows read in index order.
     """
     limit, offset = check_limit(limit, offset)
     queryset = queryset.order_by(*_ordering(order, default_order))
@@ -460,6 +524,15 @@ def _searching(search):
     return bool(search and search.strip())
 
 
+def _count_in_page(search):
+    """Whether a list counts its matches with a window over the page query.
+
+    SQLite finds a search's matches through FTS5 once for both. PostgreSQL filters the rows
+    themselves (`search_records`): a separate count lets the page stop after `limit` rows.
+    """
+    return _searching(search) and connection.vendor != "postgresql"
+
+
 def _list(info, model, locale=None, filter=None, search=None, order=None, limit=20, offset=0):
     _apply_filter, default_order, prefetch = LISTS[model]
     queryset = _filtered(info, model, locale, filter, search)
@@ -471,7 +544,7 @@ def _list(info, model, locale=None, filter=None, search=None, order=None, limit=
         offset,
         prefetch(),
         count="totalCount" in selected_fields(info),
-        one_pass=_searching(search),
+        one_pass=_count_in_page(search),
     )
 
 
@@ -487,7 +560,7 @@ def _faceted_list(list_type, info, model, order=None, limit=20, offset=0, **crit
         offset,
         prefetch(),
         count="totalCount" in selected_fields(info),
-        one_pass=_searching(criteria.get("search")),
+        one_pass=_count_in_page(criteria.get("search")),
     )
     result = list_type(items=items, total_count=total)
     result.filtered_queryset = queryset

@@ -1,12 +1,16 @@
 """`search`: one full-text query over pages, directory entries and events."""
 
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Cast
+
 from wagtail.models import Page
 
 import graphene
 
 from cms.visibility import visible_pages, visible_records
 from directory import models as directory
-from directory.schema import DirectoryEntryInterface
+from directory.schema import DirectoryEntryInterface, matching_index_entries
 from pages.schema import PageInterface, specific_with_relations
 
 from .batches import share_batch
@@ -38,12 +42,55 @@ class SearchResult(graphene.ObjectType):
 
 
 def _hits(model, visible, query):
-    """(object, score) for the visible rows matching `query`, in the best locale."""
-    scored = model.objects.search(search_words(query, "query")).annotate_score("_score")
-    scored = scored[:HITS_PER_KIND]
-    scores = {hit.pk: hit._score or 0.0 for hit in scored}
+    """(object, score) for the best-ranked rows of `visible` matching `query`, at most
+    HITS_PER_KIND of them.
+
+    Only the rows of `visible` (public, in the best locale) are ranked, so a visible row is never
+    crowded out by higher-ranked drafts or other-locale rows.
+    """
+    words = search_words(query, "query")
+    if connection.vendor == "postgresql":
+        scores = _ranked_in_database(model, visible, words)
+    else:
+        scores = _ranked_by_backend(model, visible, words)
     rows = visible.filter(pk__in=scores).select_related("locale")
     return [(row, scores[row.pk]) for row in rows]
+
+
+def _ranked_in_database(model, visible, words):
+    """{pk: score} in one query: Wagtail's index entries matching `words` (through the GIN index
+    of directory migration 0004), restricted to `visible`, ranked with Wagtail's own score
+    expression, best HITS_PER_KIND first."""
+    results = model.objects.search(words)
+    compiler = results.query_compiler
+    config = compiler.get_config(results.backend)
+    score = compiler.build_tsrank(F("title"), compiler.query, config=config) * F(
+        "title_norm"
+    ) + compiler.build_tsrank(F("body"), compiler.query, config=config)
+    ranked = (
+        matching_index_entries(model, words)
+        .annotate(object_pk=Cast("object_id", output_field=model._meta.pk), score=score)
+        .filter(object_pk__in=visible.values("pk"))
+        .order_by("-score", "-object_pk")
+        .values_list("object_pk", "score")[:HITS_PER_KIND]
+    )
+    return {pk: score or 0.0 for pk, score in ranked}
+
+
+def _ranked_by_backend(model, visible, words):
+    """{pk: score} through Wagtail's backend (SQLite FTS5), which ranks every row of `model`:
+    read in batches until HITS_PER_KIND visible rows are found or the hits run out."""
+    scored = model.objects.search(words).annotate_score("_score")
+    scores = {}
+    start = 0
+    while len(scores) < HITS_PER_KIND:
+        batch = {hit.pk: hit._score or 0.0 for hit in scored[start : start + HITS_PER_KIND]}
+        if not batch:
+            break
+        shown = visible.filter(pk__in=batch).values_list("pk", flat=True)
+        scores.update((pk, batch[pk]) for pk in shown)
+        start += HITS_PER_KIND
+    return dict(sorted(scores.items(), key=lambda hit: -hit[1])[:HITS_PER_KIND])
 
 
 class SearchQuery:
