@@ -1,5 +1,6 @@
 """GraphQL for the directory: the `DirectoryEntry` interface, filters, orders, root fields."""
 
+import datetime
 import math
 
 from django.contrib.postgres.search import SearchVectorField
@@ -17,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression, Expression
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.utils import timezone
 
 from wagtail.images import get_image_model
 from wagtail.search.models import IndexEntry
@@ -143,8 +145,10 @@ class SupportOrganisationFilter(graphene.InputObjectType):
 
 
 class EventFilter(graphene.InputObjectType):
-    from_ = graphene.DateTime(name="from", description="Events ending (or starting) from then.")
-    to = graphene.DateTime(description="Events starting up to then.")
+    from_ = graphene.DateTime(
+        name="from", description="Events ending (or starting) from then; UTC without an offset."
+    )
+    to = graphene.DateTime(description="Events starting up to then; UTC without an offset.")
     countries = graphene.List(graphene.NonNull(graphene.String))
     formats = graphene.List(graphene.NonNull(EventFormatEnum))
     types = graphene.List(graphene.NonNull(graphene.String))
@@ -275,10 +279,17 @@ def filter_entries(queryset, filter):
     return queryset
 
 
+def _aware(moment):
+    """A date-time without an offset is UTC (and one with an offset compares with it)."""
+    if moment is not None and timezone.is_naive(moment):
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
 def filter_events(queryset, filter):
     if not filter:
         return queryset
-    start, end = filter.get("from_"), filter.get("to")
+    start, end = _aware(filter.get("from_")), _aware(filter.get("to"))
     if start and end and end < start:
         raise BadUserInput('"to" is before "from".', argument="filter.to")
     if start:

@@ -81,6 +81,17 @@ def test_events_between_two_dates_with_total(gql, calendar):
     assert first["organiser"] == {"slug": "biser", "name": "BISER"}
 
 
+def test_event_dates_without_an_offset_are_utc_and_mix_with_dates_that_have_one(gql, calendar):
+    body = gql(
+        EVENTS,
+        {
+            "filter": {"from": "2022-01-01T00:00:00", "to": "2022-06-30T02:00:00+02:00"},
+            "order": "START",
+        },
+    )
+    assert slugs(body) == ["gdansk-meeting", "danish-workshop"]
+
+
 def test_events_filter_by_format_country_type_and_topic(gql, calendar):
     assert slugs(gql(EVENTS, {"filter": {"formats": ["HYBRID", "ONLINE"]}, "order": "START"})) == [
         "gdansk-meeting",
