@@ -314,7 +314,7 @@ def filter_events(queryset, filter):
 def search_records(queryset, model, query):
     """The entries of `queryset` whose name, summary or description matches `query` in any of
     their public translations, through a full-text index (PostgreSQL: the `search_vector`
-    column of directory migration 0005; SQLite: Wagtail's FTS5 index).
+    column of directory migration 0007; SQLite: Wagtail's FTS5 index).
 
     A match in one translation selects the entry, which the list serves in its best locale:
     the Danish word finds an entry asked for in Danish or in English. On PostgreSQL the match
@@ -338,7 +338,7 @@ def search_records(queryset, model, query):
 
 
 class SearchVectorColumn(Expression):
-    """The `search_vector` column of a directory table (PostgreSQL only, migration 0005).
+    """The `search_vector` column of a directory table (PostgreSQL only, migration 0007).
 
     The column is not a model field, so SQLite's tables and Django's SELECTs never see it; this
     names it on whichever alias the query gives the model's table.

@@ -61,6 +61,6 @@ def drop_search_vectors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # After the latest migration in the tree, whatever its number, so the graph keeps one leaf.
-    dependencies = [("directory", "0200_partner_matching_indexes")]
+    dependencies = [("directory", "0006_partner_matching_indexes")]
 
     operations = [migrations.RunPython(add_search_vectors, drop_search_vectors)]

@@ -61,6 +61,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0100_facet_indexes")]
+    dependencies = [("directory", "0005_facet_indexes")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
