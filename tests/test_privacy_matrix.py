@@ -273,7 +273,7 @@ def hostile_site(db):
             **entry_fields(state, "ent"),
             **flags,
             country=country,
-            logo=draft_image,
+            logo=factories.ImageFactory(title=marker(state, "logo-title")),
             seeking_partners=True,
             languages=["fi"],
             legal_form=marker(state, "ent-legalform"),
@@ -797,9 +797,13 @@ class Matrix:
                             if not isinstance(facet, dict):
                                 continue
                             states = codes.get(dimension, {}).get(str(facet.get("value")))
-                            for state in states or []:
+                            if states:
                                 self.leaks.append(
-                                    (state, surface, f"facet {dimension}={facet['value']}")
+                                    (
+                                        "|".join(sorted(states)),
+                                        surface,
+                                        f"facet {dimension}={facet['value']}",
+                                    )
                                 )
                 for child_key, child in node.items():
                     walk(child, child_key)
@@ -856,8 +860,12 @@ def check_answer(matrix, site, call, data, errors):
         dimension = next(iter(filters))
         value = str(arguments["filter"][dimension][0])
         key = f"events.{dimension}" if root_field == "events" else dimension
-        for state in site.hidden_codes.get(key, {}).get(value, []):
-            matrix.leaks.append((state, surface, f"totalCount {data.get('totalCount')}"))
+        states = site.hidden_codes.get(key, {}).get(value)
+        if states:
+            # A code several hidden states share names them all: any of them is counted.
+            matrix.leaks.append(
+                ("|".join(sorted(states)), surface, f"totalCount {data.get('totalCount')}")
+            )
 
 
 def ask(client, matrix, site, selections, calls):
@@ -978,6 +986,8 @@ def probe_html_and_documents(client, matrix, site):
             continue
         response = client.get(url)
         kind = "document" if url.startswith("/documents/") else "html"
+        if urlsplit(url).path.endswith(".ics"):
+            kind = "ics"
         if response.status_code >= 500:
             matrix.unprobed.append((f"{kind} {url}", f"HTTP {response.status_code}"))
         matrix.scan(f"{kind} {url}", url, body_text(response))
