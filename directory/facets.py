@@ -101,7 +101,7 @@ def relation_facets(source, relation):
     vocabulary = field.related_model
     if field.many_to_many:
         # The link table alone is enough: one row per (entry, term), and the filtered set is
-        # only a semi-join on the entry's id, answered from an index (see migration 0005_facet_indexes).
+        # only a semi-join on the entry's id, answered from an index (directory migration 0005).
         entry, term = field.m2m_field_name(), field.m2m_reverse_field_name()
         rows = field.remote_field.through.objects.filter(
             **{f"{entry}__in": source.queryset.values("pk")}
