@@ -96,12 +96,6 @@ def format_error(error):
         extensions.setdefault("code", f"GRAPHQL_{failed}_FAILED")
         formatted["extensions"] = extensions
         return formatted
-    if isinstance(original, TypeError) and "ALLOWED_IMAGE_FILTERS" in str(original):
-        # grapple refuses a rendition outside the allow-list with a bare TypeError.
-        allowed = ", ".join(settings.GRAPPLE["ALLOWED_IMAGE_FILTERS"])
-        formatted["message"] = f"This image rendition is not offered. Allowed: {allowed}."
-        formatted["extensions"] = {"code": BadUserInput.code}
-        return formatted
     logger.error(
         "Unhandled error in a GraphQL request at %s: %s",
         error.path,
