@@ -13,7 +13,10 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.models import Locale, Page
+from wagtail.rich_text import RichText
 from wagtail_localize.models import TranslationSource
 
 import factory
@@ -89,6 +92,65 @@ class ImageFactory(wagtail_factories.ImageFactory):
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
     title = factory.Sequence(lambda n: f"Document {n}")
+
+
+VIDEO_URL = "https://www.youtube.com/watch?v=sesn-demo"
+
+
+def cached_embed():
+    """A cached oEmbed answer for VIDEO_URL, so rendering the embed block needs no network."""
+    return Embed.objects.get_or_create(
+        hash=get_embed_hash(VIDEO_URL),
+        defaults={
+            "url": VIDEO_URL,
+            "type": "video",
+            "html": '<iframe title="SESN partner meeting video"></iframe>',
+            "title": "SESN partner meeting video",
+        },
+    )[0]
+
+
+def every_block(image, document, page):
+    """A page body with one of each block of `pages.blocks.BodyBlock` (needs `cached_embed`)."""
+    return [
+        ("heading", {"text": "What we agreed", "level": "h3"}),
+        ("paragraph", RichText("<p>A <b>shared</b> database of enterprises.</p>")),
+        (
+            "image",
+            {
+                "image": image,
+                "alt_text": "Partners around a table in Gdańsk",
+                "caption": "The meeting room",
+                "credit": "Photo: BISER",
+            },
+        ),
+        ("quote", {"text": "Hybrid works.", "attribution": "Involved NGO"}),
+        ("embed", VIDEO_URL),
+        (
+            "document",
+            {"document": document, "title": "", "description": "Notes from the meeting"},
+        ),
+        (
+            "call_to_action",
+            {
+                "title": "Join the network",
+                "text": "Support organisations are welcome.",
+                "link_label": "About us",
+                "page": page,
+                "url": "",
+            },
+        ),
+        (
+            "key_figures",
+            {
+                "heading": "In numbers",
+                "figures": [
+                    {"figure": "400+", "caption": "social enterprises"},
+                    {"figure": "12", "caption": "countries"},
+                ],
+            },
+        ),
+    ]
 
 
 def add_page(parent, page):

@@ -25,10 +25,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from wagtail.embeds.embeds import get_embed_hash
-from wagtail.embeds.models import Embed
 from wagtail.models import Page
-from wagtail.rich_text import RichText
 
 import graphql
 import hypothesis_graphql
@@ -102,45 +99,17 @@ CLASS_NAME = re.compile(
 
 # Data --------------------------------------------------------------------------------------
 
-VIDEO_URL = "https://www.youtube.com/watch?v=sesn-fuzz"
-
-
-def every_block(image, document, page):
-    """A body with one of each block of `pages.blocks.BodyBlock`."""
-    return [
-        ("heading", {"text": "What we agreed", "level": "h3"}),
-        ("paragraph", RichText('<p>A <b>shared</b> <a href="https://x.example">list</a>.</p>')),
-        ("image", {"image": image, "alt_text": "Partners", "caption": "Room", "credit": "BISER"}),
-        ("quote", {"text": "Hybrid works.", "attribution": "Involved NGO"}),
-        ("embed", VIDEO_URL),
-        ("document", {"document": document, "title": "", "description": "Minutes"}),
-        (
-            "call_to_action",
-            {"title": "Join", "text": "", "link_label": "About", "page": page, "url": ""},
-        ),
-        (
-            "key_figures",
-            {"heading": "In numbers", "figures": [{"figure": "400+", "caption": "enterprises"}]},
-        ),
-    ]
-
 
 def seed_content():
     """The demo content, synthetic records, and one page of every type whose body holds every
     block, with Danish translations, so that generated queries find real data."""
     call_command("seed_demo", "--enterprises=30", "--events=15", "--pages=15", verbosity=0)
-    Embed.objects.create(
-        hash=get_embed_hash(VIDEO_URL),
-        url=VIDEO_URL,
-        type="video",
-        html='<iframe title="Video"></iframe>',
-        title="Video",
-    )
+    factories.cached_embed()
     image = factories.ImageFactory(title="Partner meeting")
     document = factories.DocumentFactory(title="Meeting minutes")
     library = pages.LibraryIndexPage.objects.get(locale__language_code="en", slug="library")
     about = pages.StandardPage.objects.get(locale__language_code="en", slug="about")
-    body = every_block(image, document, about)
+    body = factories.every_block(image, document, about)
     topics = list(directory.Topic.objects.filter(locale__language_code="en")[:2])
     article = factories.article(
         parent=library,

@@ -5,9 +5,6 @@ import re
 
 from django.urls import reverse
 
-from wagtail.embeds.embeds import get_embed_hash
-from wagtail.embeds.models import Embed
-from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 import pytest
@@ -16,19 +13,10 @@ from directory.models import Topic
 from pages import models as pages
 from tests import factories
 
-VIDEO_URL = "https://www.youtube.com/watch?v=sesn-demo"
-
 
 @pytest.fixture
 def embed(db):
-    """A cached oEmbed answer, so rendering the embed block needs no network."""
-    return Embed.objects.create(
-        hash=get_embed_hash(VIDEO_URL),
-        url=VIDEO_URL,
-        type="video",
-        html='<iframe title="SESN partner meeting video"></iframe>',
-        title="SESN partner meeting video",
-    )
+    return factories.cached_embed()
 
 
 @pytest.fixture
@@ -39,45 +27,7 @@ def site(db, embed):
     topic = Topic.objects.get(locale__language_code="en", slug="impact-measurement")
     home = factories.home_page()
     about = factories.add_page(home, pages.StandardPage(title="About the network", slug="about"))
-    body = [
-        ("heading", {"text": "What we agreed", "level": "h3"}),
-        ("paragraph", RichText("<p>A <b>shared</b> database of enterprises.</p>")),
-        (
-            "image",
-            {
-                "image": image,
-                "alt_text": "Partners around a table in Gdańsk",
-                "caption": "The meeting room",
-                "credit": "Photo: BISER",
-            },
-        ),
-        ("quote", {"text": "Hybrid works.", "attribution": "Involved NGO"}),
-        ("embed", VIDEO_URL),
-        (
-            "document",
-            {"document": document, "title": "", "description": "Notes from the meeting"},
-        ),
-        (
-            "call_to_action",
-            {
-                "title": "Join the network",
-                "text": "Support organisations are welcome.",
-                "link_label": "About us",
-                "page": about,
-                "url": "",
-            },
-        ),
-        (
-            "key_figures",
-            {
-                "heading": "In numbers",
-                "figures": [
-                    {"figure": "400+", "caption": "social enterprises"},
-                    {"figure": "12", "caption": "countries"},
-                ],
-            },
-        ),
-    ]
+    body = factories.every_block(image, document, about)
 
     home.intro = "The knowledge and networking hub around the Baltic Sea."
     home.body = body
