@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cms",
     "pages",
     "directory",
+    "cms.webhooks",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail_headless_preview",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_countries",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     # grapple must come after wagtail.snippets and the project apps, or the schema fails to build.
     "grapple",
     "graphene_django",
@@ -289,3 +292,21 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Where this CMS is publicly reachable, for absolute links (calendar feeds, JSON-LD);
 # WAGTAILADMIN_BASE_URL when empty.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+
+# Background work (django-tasks). The immediate backend runs a task at once, in the process that
+# enqueued it (tests, `make run`); production.py defaults to the database backend, whose tasks
+# `manage.py db_worker` runs. A task enqueued inside a transaction is seen by that worker only
+# once the transaction commits, with the database backend as with `transaction.on_commit`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
+
+# Webhooks (cms/webhooks): seconds a receiver has to answer one delivery attempt.
+WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "10"))
+# Endpoints resolving to private, loopback, link-local or reserved addresses are refused unless
+# this is true (a CMS inside the same network as its frontend, or tests).
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS")

@@ -19,3 +19,6 @@ CSRF_COOKIE_SECURE = True
 # connection is checked first, so one the server dropped meanwhile is replaced, not an error.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# Tasks wait in the database for `manage.py db_worker`: a publish never waits for a webhook.
+TASKS["default"]["BACKEND"] = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")  # noqa: F405

@@ -14,3 +14,7 @@ CACHES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GRAPHQL_INTROSPECTION = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tasks run at once, in the test's own transaction; tests of enqueuing switch to the dummy backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The tests' receivers listen on loopback.
+WEBHOOKS_ALLOW_PRIVATE_URLS = True
