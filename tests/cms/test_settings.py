@@ -71,3 +71,18 @@ def test_production_reuses_database_connections_and_checks_them_before_reuse():
 def test_production_connection_lifetime_follows_database_conn_max_age():
     assert production_connection_settings(DATABASE_CONN_MAX_AGE="300") == (300, True)
     assert production_connection_settings(DATABASE_CONN_MAX_AGE="0") == (0, True)
+
+
+def test_production_empty_database_conn_max_age_means_the_default():
+    """`DATABASE_CONN_MAX_AGE=` (as a copied .env.example line left blank) is unset, not 0."""
+    assert production_connection_settings(DATABASE_CONN_MAX_AGE="") == (60, True)
+    assert production_connection_settings(DATABASE_CONN_MAX_AGE="  ") == (60, True)
+
+
+def test_production_refuses_a_database_conn_max_age_that_is_not_a_number():
+    result = load_production_settings(
+        SECRET_KEY="x" * 50, ALLOWED_HOSTS="cms.example", DATABASE_CONN_MAX_AGE="1m"
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DATABASE_CONN_MAX_AGE must be a whole number; got '1m'" in result.stderr
