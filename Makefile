@@ -30,6 +30,19 @@ run: $(STAMP) ## Set up SQLite with demo content and serve the admin and /graphq
 	$(MANAGE) ensure_admin --url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+.PHONY: serve
+serve: $(STAMP) ## Serve with production settings: gunicorn plus the task worker (needs SECRET_KEY, ALLOWED_HOSTS; README: Production)
+	@if [ -z "$${SECRET_KEY:-}" ] || [ -z "$${ALLOWED_HOSTS:-}" ]; then \
+	  echo "make serve uses cms.settings.production, which needs SECRET_KEY and ALLOWED_HOSTS, e.g.:"; \
+	  echo "  SECRET_KEY=\$$(openssl rand -hex 32) ALLOWED_HOSTS=localhost,127.0.0.1 make serve"; \
+	  exit 1; fi
+	export DJANGO_SETTINGS_MODULE=cms.settings.production; \
+	$(MANAGE) migrate --no-input && $(MANAGE) collectstatic --no-input --verbosity 0 || exit 1; \
+	if $(MANAGE) help db_worker >/dev/null 2>&1; then \
+	  $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	else echo "No db_worker command (django-tasks' database backend is not installed): no background worker"; fi; \
+	BIND=$${BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c cms/gunicorn.conf.py cms.wsgi
+
 .PHONY: test
 test: $(STAMP) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
