@@ -5,6 +5,10 @@ refused before its body is read when it is too large or not JSON; a body that is
 request is a 400 saying what is wrong; the query is parsed under our limits and validated with
 our rules before any resolver runs. Every refusal is JSON in our own words.
 
+Answers to anonymous queries are cached between publishes (`cache.py`): a hit is answered
+before any parsing, with an ETag, and If-None-Match gets a 304. Apollo's Automatic Persisted
+Queries are understood on GET and POST.
+
 Cross-site request forgery: the view is csrf_exempt (frontends hold no session), so it is
 content types that keep other sites out. A web page can make a visitor's browser send a
 form (`application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`) but not a
@@ -16,7 +20,13 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
@@ -24,6 +34,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 from graphql.validation import specified_rules, validate
 
+from . import cache
 from .cost import QueryCostRule
 from .errors import format_error
 from .validation import (
@@ -71,11 +82,61 @@ class CMSGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         self.validation_rules = validation_rules()
-        response = self._refused(request) or super().dispatch(request, *args, **kwargs)
+        # (generation, key) while this request's answer may be stored; set by _from_cache.
+        self.cache_slot = None
+        try:
+            response = self._refused(request) or self._from_cache(request)
+            if response is None:
+                # graphene's dispatch without its ensure_csrf_cookie: frontends hold no session
+                # (the view is csrf_exempt) and an answer for everyone must not set a cookie.
+                response = GraphQLView.dispatch.__wrapped__(self, request, *args, **kwargs)
+                response = self._stored(request, response)
+        except cache.PersistedQueryError as error:
+            response = self._refusal(error.status, str(error), error.code)
         if self._cacheable(request, response):
             patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_SECONDS)
         else:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def _from_cache(self, request):
+        """The stored answer to an anonymous query (304 when the client has it), or None after
+        noting in self.cache_slot where this request's answer may be stored."""
+        if not cache.enabled() or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        try:
+            data = self.parse_body(request)
+            if self.graphiql and self.can_display_graphiql(request, data):
+                return None
+            query, variables, operation_name, _ = self.get_graphql_params(request, data)
+        except HttpError:
+            return None  # answered, with its reason, by the normal path
+        key = cache.request_key(query, variables, operation_name, request.GET.get("pretty"))
+        generation, answer = cache.cached_answer(key)
+        if answer is None:
+            self.cache_slot = (generation, key)
+            return None
+        request.graphql_answer = answer
+        return self._answer_response(request, answer, "hit")
+
+    def _stored(self, request, response):
+        """Store a fresh answer that anyone may be given, and answer with its ETag."""
+        if self.cache_slot is None or not getattr(request, "graphql_shareable", False):
+            return response
+        if response.status_code != 200 or getattr(request, "is_preview", False):
+            return response
+        answer = cache.store_answer(*self.cache_slot, response.content)
+        request.graphql_answer = answer
+        return self._answer_response(request, answer, "miss")
+
+    @staticmethod
+    def _answer_response(request, answer, state):
+        if cache.etag_matches(request.headers.get("If-None-Match"), answer.etag):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(answer.body, content_type="application/json")
+        response["ETag"] = answer.etag
+        response["X-GraphQL-Cache"] = state
         return response
 
     def _refused(self, request):
@@ -112,6 +173,12 @@ class CMSGraphQLView(GraphQLView):
         """The JSON object a POST carries; a GET's parameters are read by get_graphql_params."""
         if request.method != "POST":
             return {}
+        if hasattr(request, "graphql_body"):
+            return request.graphql_body
+        request.graphql_body = self._json_body(request)
+        return request.graphql_body
+
+    def _json_body(self, request):
         try:
             body = json.loads(request.body.decode("utf-8"))
         except UnicodeDecodeError:
@@ -142,6 +209,13 @@ class CMSGraphQLView(GraphQLView):
         else:
             variables = data.get("variables")
         query = data.get("query")
+        digest = cache.persisted_hash(data.get("extensions"))
+        if digest is not None:
+            if query is None:
+                query = cache.persisted_query(digest)
+            elif isinstance(query, str):
+                cache.check_persisted(digest, query)
+                request.graphql_persist = digest
         operation_name = data.get("operationName")
         if operation_name == "null":
             operation_name = None
@@ -198,6 +272,8 @@ class CMSGraphQLView(GraphQLView):
         ) or validate(schema, document, others, max_errors=settings.GRAPHQL_MAX_ERRORS)
         if errors:
             return ExecutionResult(errors=errors)
+        if getattr(request, "graphql_persist", None):
+            cache.persist(request.graphql_persist, query)
         try:
             result = execute(
                 schema,
@@ -214,19 +290,21 @@ class CMSGraphQLView(GraphQLView):
         if result.errors:
             # Each error keeps its path, so the answer keeps its partial data and status.
             result.errors = result.errors[: settings.GRAPHQL_MAX_ERRORS]
+        else:
+            request.graphql_shareable = (
+                operation is not None and operation.operation == OperationType.QUERY
+            )
         return result
 
     @staticmethod
     def _cacheable(request, response):
-        """Public GET answers may be cached; previews, errors and POSTs never are."""
-        if request.method != "GET" or response.status_code != 200:
+        """Public GET answers may be cached by browsers and CDNs; previews, errors and POSTs
+        never are."""
+        if request.method != "GET" or response.status_code not in (200, 304):
             return False
         if getattr(request, "is_preview", False):
             return False
-        try:
-            return "errors" not in json.loads(response.content)
-        except ValueError:
-            return False
+        return hasattr(request, "graphql_answer") or getattr(request, "graphql_shareable", False)
 
 
 graphql_view = csrf_exempt(CMSGraphQLView.as_view(graphiql=settings.GRAPHQL_GRAPHIQL))

@@ -295,6 +295,15 @@ LOGGING = {
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 GRAPHQL_CACHE_SECONDS = int(os.environ.get("GRAPHQL_CACHE_SECONDS", "60"))
+# Answers to anonymous queries kept on the server between publishes (0: none); any publish
+# starts afresh, so this bounds only the memory of answers nobody asks for again.
+# cms/graphql/cache.py says how.
+GRAPHQL_RESPONSE_CACHE_SECONDS = int(os.environ.get("GRAPHQL_RESPONSE_CACHE_SECONDS", "600"))
+GRAPHQL_RESPONSE_CACHE_ALIAS = "default"
+# Queries stored under their hash for Automatic Persisted Queries.
+GRAPHQL_PERSISTED_QUERY_SECONDS = int(
+    os.environ.get("GRAPHQL_PERSISTED_QUERY_SECONDS", str(7 * 24 * 3600))
+)
 
 # Public submissions (submitEnterprise, submitEvent): at most this many per client address an hour.
 GRAPHQL_SUBMISSIONS_PER_HOUR = int(os.environ.get("GRAPHQL_SUBMISSIONS_PER_HOUR", "5"))

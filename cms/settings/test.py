@@ -18,3 +18,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The tests' receivers listen on loopback.
 WEBHOOKS_ALLOW_PRIVATE_URLS = True
+# Off unless a test asks for it (the `response_cache` fixture): a cached answer would outlive
+# the rollback that ends each test. tests/graphql/test_response_cache.py tests the cache itself.
+GRAPHQL_RESPONSE_CACHE_SECONDS = 0
