@@ -12,7 +12,12 @@ class CmsConfig(AppConfig):
 
         from wagtail.models import Locale
 
+        from cms import changes
+        from cms.graphql import cache
         from cms.translation import permissions
+
+        changes.connect()
+        changes.content_changed.connect(cache.new_generation, dispatch_uid="cms.graphql.cache")
 
         # Any model: page classes are many, and a home page is whichever class sits at depth 2.
         post_save.connect(
