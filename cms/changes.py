@@ -9,8 +9,8 @@ changes. Bulk writers (`bulk_create`, `update`) announce nothing, so the importe
 
 Over-announcing costs a cache refill; under-announcing serves stale content. So any write of a
 content model counts, except two that never change what the public sees: renditions (made
-while answering a query) and rows that were never published (a draft submission, a new
-translation in progress). Time changes what is public too (`go_live_at`, `expire_at` pass
+while answering a query) and new rows that are not live (a draft submission, a new translation
+in progress). Time changes what is public too (`go_live_at`, `expire_at` pass
 without any write): `next_scheduled_change()` tells listeners when.
 
 `announce()` fires at once and again when the transaction commits: at once so the writing
@@ -51,11 +51,6 @@ def is_content(model):
     return any(parent._meta.label_lower == "wagtailcore.page" for parent in meta.get_parent_list())
 
 
-def never_public(instance):
-    """A row that was never published: saving it changes nothing anyone outside the admin sees."""
-    return getattr(instance, "live", True) is False and (
-        getattr(instance, "first_published_at", True) is None
-    )
 
 
 def announce(sender=None):
@@ -63,8 +58,9 @@ def announce(sender=None):
     transaction.on_commit(lambda: content_changed.send(sender=sender))
 
 
-def _saved(sender, instance=None, **kwargs):
-    if is_content(sender) and not never_public(instance):
+def _saved(sender, instance=None, created=False, **kwargs):
+    new_draft = created and getattr(instance, "live", True) is False
+    if is_content(sender) and not new_draft:
         announce(sender)
 
 
