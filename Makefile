@@ -86,6 +86,10 @@ bench-directory: $(STAMP) ## Benchmark importing 10,000 enterprises and querying
 bench-scale: $(STAMP) ## Benchmark the directory queries at 10,000 and 100,000 enterprises on PostgreSQL (ARGS=--rebuild)
 	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python bench/scale.py $(ARGS)
 
+.PHONY: bench-cache
+bench-cache: $(STAMP) ## Benchmark a response-cache hit against a miss, in process
+	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python bench/cache.py
+
 .PHONY: clean
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3

@@ -22,3 +22,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 # Tasks wait in the database for `manage.py db_worker`: a publish never waits for a webhook.
 TASKS["default"]["BACKEND"] = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")  # noqa: F405
+
+# Every worker must see one generation of cached answers (cms/graphql/cache.py): without Redis,
+# the database table that the workers already share, at the price of a query per answer.
+if not REDIS_URL:  # noqa: F405
+    GRAPHQL_RESPONSE_CACHE_ALIAS = "shared"
