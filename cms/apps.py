@@ -29,3 +29,8 @@ class CmsConfig(AppConfig):
             sender=Locale,
             dispatch_uid="cms.create_locale_permission",
         )
+
+        # Wagtail's moderation e-mails go through the task queue (cms/tasks.py says how).
+        from cms import tasks
+
+        tasks.connect()

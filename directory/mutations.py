@@ -15,18 +15,13 @@ import datetime
 import ipaddress
 import logging
 import re
-import smtplib
 import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.admin.utils import quote
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -44,10 +39,10 @@ from cms.graphql.locales import SOURCE_LANGUAGE, Locale, language_code
 from cms.visibility import visible_records
 from directory import models
 from directory.schema import EventFormatEnum
+from directory.tasks import notify_moderators
 
 logger = logging.getLogger(__name__)
 
-MODERATORS = "Moderators"
 HONEYPOT = "homepage"
 SUMMARY_MAX = 500
 TEXT_MAX = 10_000
@@ -462,57 +457,6 @@ def store_draft(record, relations):
                 raise
 
 
-def _admin_url(record):
-    path = reverse(record.snippet_viewset.get_url_name("edit"), args=[quote(record.pk)])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def notify_moderators(record):
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=MODERATORS, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    if not recipients:
-        logger.warning("No active moderator to tell about the submitted %s", record)
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        kind = str(record._meta.verbose_name)
-        subject = f"New {kind} awaiting moderation: {record}"
-        body = "\n".join(
-            [
-                f"Someone proposed this {kind} through the public submission form.",
-                'It is a draft in the "Moderators approval" workflow; nothing is public',
-                "until a moderator publishes it.",
-                "",
-                f"{kind.capitalize()}: {record}",
-                f"Language of the submission: {record.locale.get_display_name()}",
-                f"Reference: {record.translation_key}",
-                f"Contact (private): {record.contact_name} <{record.contact_email}>",
-                "",
-                f"Review, edit and publish it here: {_admin_url(record)}",
-            ]
-        )
-    messages = [
-        EmailMessage(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [address],
-            reply_to=[record.contact_email],
-        )
-        for address in recipients
-    ]
-    try:
-        get_connection().send_messages(messages)
-    except (smtplib.SMTPException, OSError):
-        # The draft is saved and in the workflow; a failed e-mail must not make the person
-        # submit again (a duplicate), so it is logged rather than reported to them.
-        logger.exception("Could not e-mail the moderators about %s", record.translation_key)
-
-
 # Mutations ----------------------------------------------------------------------------------
 
 
@@ -526,7 +470,8 @@ def submit(info, input, build):
     if errors:
         return {"ok": False, "errors": errors.as_list(), "reference": None}
     store_draft(record, relations)
-    transaction.on_commit(lambda: notify_moderators(record))
+    # The e-mails go out from the worker, after the draft is committed.
+    transaction.on_commit(lambda: notify_moderators.enqueue(record._meta.label, record.pk))
     return {"ok": True, "errors": [], "reference": str(record.translation_key)}
 
 

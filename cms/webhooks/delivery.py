@@ -111,7 +111,7 @@ def attempt(delivery):
     }
     started = time.monotonic()
     try:
-        status, text = post(endpoint.url, addresses[0], body, headers)
+        status, text = post(endpoint.url, addresses, body, headers)
     except TimeoutError:
         error = f"No answer within {settings.WEBHOOKS_TIMEOUT:g} s."
         return fail(delivery, error, started=started)
@@ -123,8 +123,9 @@ def attempt(delivery):
     return fail(delivery, f"HTTP {status}: {text}".strip(), started=started)
 
 
-def post(url, address, body, headers):
-    """POST `body` to `url`, connected to `address` (Host header and TLS name stay the URL's)."""
+def post(url, addresses, body, headers):
+    """POST `body` to `url`, connected to the first of `addresses` that answers (the Host
+    header and the TLS server name stay the URL's)."""
     parts = urlsplit(url)
     https = parts.scheme == "https"
     connection_class = http.client.HTTPSConnection if https else http.client.HTTPConnection
@@ -132,7 +133,12 @@ def post(url, address, body, headers):
     port = parts.port or (443 if https else 80)
 
     def connect_to_checked_address(_address, timeout, source_address=None):
-        return socket.create_connection((address, port), timeout, source_address)
+        for address in addresses[:-1]:
+            try:
+                return socket.create_connection((address, port), timeout, source_address)
+            except OSError:
+                continue
+        return socket.create_connection((addresses[-1], port), timeout, source_address)
 
     connection._create_connection = connect_to_checked_address
     target = parts.path or "/"

@@ -21,9 +21,11 @@ transaction commits one delivery per matching endpoint is written and enqueued (
 A rolled-back change sends nothing.
 """
 
+import threading
+
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
 from wagtail.models import Page
@@ -36,6 +38,9 @@ from . import delivery
 from .models import WebhookEndpoint
 
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
+# Pages being deleted in this thread: Wagtail unpublishes a live page before deleting it, and
+# that is one `page.deleted`, not an unpublish as well.
+_deleting = threading.local()
 
 
 def kind_of(instance):
@@ -141,8 +146,20 @@ def on_page_published(sender, instance, alias=False, **kwargs):
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    if instance.depth > 1:
+    if instance.depth > 1 and instance.pk not in _pages_being_deleted():
         emit("unpublished", instance)
+
+
+def _pages_being_deleted():
+    if not hasattr(_deleting, "pages"):
+        _deleting.pages = {}
+    return _deleting.pages
+
+
+def on_page_deleting(sender, instance, **kwargs):
+    # Connected before Wagtail's own pre_delete receiver (this app comes first), which
+    # unpublishes the page: remember whether it was live.
+    _pages_being_deleted()[instance.pk] = instance.live
 
 
 def on_published(sender, instance, **kwargs):
@@ -159,7 +176,8 @@ def on_deleted(sender, instance, **kwargs):
     # A page's rows are deleted once per class of its inheritance chain: the base row is
     # deleted for every page, so it alone stands for the page.
     if sender is Page:
-        if instance.live and instance.depth > 1:
+        was_live = _pages_being_deleted().pop(instance.pk, instance.live)
+        if was_live and instance.depth > 1:
             emit("deleted", instance)
     elif isinstance(instance, Vocabulary) or (
         isinstance(instance, DirectoryEntry | Event) and instance.live
@@ -177,5 +195,6 @@ def connect():
     page_unpublished.connect(on_page_unpublished, dispatch_uid="webhooks.page_unpublished")
     published.connect(on_published, dispatch_uid="webhooks.published")
     unpublished.connect(on_unpublished, dispatch_uid="webhooks.unpublished")
+    pre_delete.connect(on_page_deleting, sender=Page, dispatch_uid="webhooks.page_deleting")
     post_delete.connect(on_deleted, dispatch_uid="webhooks.deleted")
     post_save.connect(on_term_saved, dispatch_uid="webhooks.term_saved")

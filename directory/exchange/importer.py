@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from wagtail.models import ModelLogEntry, Revision
 from wagtail_localize.fields import SynchronizedField
 
-from cms.bulk import BATCH_SIZE, batched, bulk_index, bulk_relations
+from cms.bulk import BATCH_SIZE, batched, bulk_relations
+from cms.tasks import update_search_index
 
 from .columns import IDENTITY, RecordType
 from .errors import BadValue, RowError
@@ -380,9 +381,11 @@ class Importer:
             self.insert(created)
             self.update_rows([row for row in updated if row.writes_row])
             self.revise(created + updated, now)
-            written = [row.version for row in created + updated if row.writes_row]
+            written = [row.version.pk for row in created + updated if row.writes_row]
+            # Indexing thousands of rows is the worker's: enqueued in this transaction, the
+            # database backend's tasks become visible to it together with the rows.
             for batch in batched(written, BATCH_SIZE):
-                bulk_index(self.model, batch)
+                update_search_index.enqueue(self.model._meta.label, batch)
 
     def insert(self, rows):
         names = [n for n, c in self.columns.items() if c.kind.many_to_many]
