@@ -37,7 +37,7 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
-from cms import demo
+from cms import changes, demo
 from cms.bulk import (
     BATCH_SIZE,
     Vocabularies,
@@ -88,6 +88,8 @@ class Command(BaseCommand):
                 tally, seed, partners=content.partners, library=content.pages["library"]
             )
             synthetic.seed(enterprises=enterprises, events=events, pages=pages)
+            # Synthetic rows are written in bulk, which announces nothing by itself.
+            changes.announce()
         for warning in tally.warnings:
             self.stderr.write(self.style.WARNING(warning))
         self.stdout.write(tally.report())
