@@ -90,6 +90,10 @@ bench-scale: $(STAMP) ## Benchmark the directory queries at 10,000 and 100,000 e
 bench-cache: $(STAMP) ## Benchmark a response-cache hit against a miss, in process
 	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python bench/cache.py
 
+.PHONY: bench-http
+bench-http: $(STAMP) ## Load-test gunicorn with wrk: cached and uncached GraphQL, POST, events.ics vs a raw-JSON ceiling (PostgreSQL, Redis; BENCH_SECONDS=N, ARGS=--keep)
+	$(BIN)/python -m bench.http $(ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3

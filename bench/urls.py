@@ -28,6 +28,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from bench.ceiling import ceiling
 from cms.urls import urlpatterns as cms_urlpatterns
 from directory.models import Sdg, Sector, SocialEnterprise, Topic
 from pages.models import ArticlePage
@@ -163,4 +164,8 @@ api_router.register_endpoint("pages", BenchPagesAPIViewSet)
 api_router.register_endpoint("enterprises", SocialEnterpriseAPIViewSet)
 
 # Before ours: cms.urls ends with Wagtail's catch-all page serving.
-urlpatterns = [path("api/v2/", api_router.urls), *cms_urlpatterns]
+urlpatterns = [
+    path("api/v2/", api_router.urls),
+    path("bench/ceiling/", ceiling),  # make bench-http's raw-JSON ceiling
+    *cms_urlpatterns,
+]
