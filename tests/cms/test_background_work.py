@@ -187,13 +187,18 @@ def test_an_import_is_searchable_at_once_with_the_immediate_backend(tmp_path):
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_the_database_backend_stores_tasks_for_db_worker(moderator, committed):
+def test_the_database_backend_stores_tasks_for_db_worker(moderator, monkeypatch):
     """Production's backend: a task is a row until `manage.py db_worker` runs it."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
 
     notify_moderators.enqueue("directory.SocialEnterprise", 10**9)
     (row,) = DBTaskResult.objects.all()
     assert row.task_path == "directory.tasks.notify_moderators"
+    assert row.status == "READY"
+
+    # The worker closes stale connections between tasks; here that is the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL"
