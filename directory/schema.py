@@ -160,19 +160,26 @@ class EventFilter(graphene.InputObjectType):
 # Filtering ---------------------------------------------------------------------------------
 
 
-def _known_codes(model, field, values, argument):
-    """Codes a filter may use: those of the English vocabulary; anything else is an error."""
+def _term_ids(model, field, values, argument):
+    """The ids of the vocabulary rows of `model` whose code (`field`) is one of `values`, in any
+    locale, in one query. A filter may only use the codes of the English vocabulary: anything
+    else is an error.
+
+    The ids let a filter read a link table alone (`term_id IN (...)`, an index of directory
+    migration 0006) instead of joining the vocabulary on every link to compare its code.
+    """
     values = list(values)
-    known = set(
-        model.objects.filter(
-            locale__language_code=SOURCE_LANGUAGE, **{f"{field}__in": values}
-        ).values_list(field, flat=True)
+    rows = list(
+        model.objects.filter(**{f"{field}__in": values}).values_list(
+            "pk", field, "locale__language_code"
+        )
     )
+    known = {code for _pk, code, language in rows if language == SOURCE_LANGUAGE}
     unknown = [value for value in values if value not in known]
     if unknown:
         listed = ", ".join(map(str, unknown))
         raise BadUserInput(f"Unknown {argument}: {listed}.", argument=argument)
-    return values
+    return [pk for pk, _code, _language in rows]
 
 
 def _countries(values, argument="countries"):
@@ -189,11 +196,15 @@ def _countries(values, argument="countries"):
 
 
 def _related(queryset, relation, model, field, values, argument):
+    """Entries linked to at least one of the terms `values` (codes) through the many-to-many
+    `relation`: a semi-join on the link table, by term id."""
     if not values:
         return queryset
-    codes = _known_codes(model, field, values, argument)
-    matching = queryset.model.objects.filter(**{f"{relation}__{field}__in": codes})
-    return queryset.filter(pk__in=matching.values("pk"))
+    ids = _term_ids(model, field, values, argument)
+    link = queryset.model._meta.get_field(relation)
+    entry, term = link.m2m_field_name(), link.m2m_reverse_field_name()
+    linked = link.remote_field.through.objects.filter(**{f"{term}_id__in": ids})
+    return queryset.filter(pk__in=linked.values(f"{entry}_id"))
 
 
 EARTH_RADIUS_KM = 6371.0088
@@ -265,10 +276,10 @@ def filter_entries(queryset, filter):
     for argument, relation, model, field in relations:
         queryset = _related(queryset, relation, model, field, filter.get(argument), argument)
     if filter.get("recognised_statuses"):
-        codes = _known_codes(
+        ids = _term_ids(
             models.RecognisedStatus, "slug", filter["recognised_statuses"], "recognisedStatuses"
         )
-        queryset = queryset.filter(recognised_status__slug__in=codes)
+        queryset = queryset.filter(recognised_status_id__in=ids)
     if filter.get("serves_countries"):
         condition = Q()
         for code in _countries(filter["serves_countries"], "servesCountries"):
@@ -303,8 +314,8 @@ def filter_events(queryset, filter):
     if filter.get("statuses"):
         queryset = queryset.filter(status__in=[getattr(s, "value", s) for s in filter["statuses"]])
     if filter.get("types"):
-        codes = _known_codes(models.EventType, "slug", filter["types"], "types")
-        queryset = queryset.filter(event_type__slug__in=codes)
+        ids = _term_ids(models.EventType, "slug", filter["types"], "types")
+        queryset = queryset.filter(event_type_id__in=ids)
     queryset = _related(queryset, "topics", models.Topic, "slug", filter.get("topics"), "topics")
     if filter.get("near"):
         queryset = filter_near(queryset, filter["near"])

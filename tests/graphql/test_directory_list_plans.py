@@ -188,3 +188,69 @@ def test_search_matches_through_the_gin_index_of_the_index_entries(entries):
         cursor.execute(f"EXPLAIN {sql}", params)
         explained = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on wagtailsearch_indexentry_document" in explained, explained
+
+
+FILTERED = """query($filter: EnterpriseFilter, $locale: Locale) {
+  enterprises(filter: $filter, locale: $locale, limit: 10) { totalCount items { slug locale } }
+}"""
+
+
+@pytest.fixture
+def linked():
+    care = factories.set_terms(
+        factories.SocialEnterpriseFactory(slug="care", name="Care", country="DK"),
+        sectors=["Q"],
+        sdgs=[3, 8],
+    )
+    factories.set_terms(
+        factories.SocialEnterpriseFactory(slug="arts", name="Arts", country="SE"),
+        sectors=["R", "S"],
+        sdgs=[8],
+    )
+    factories.set_terms(
+        factories.SocialEnterpriseFactory(slug="food", name="Food", country="DK"),
+        sectors=["I"],
+        sdgs=[2],
+    )
+    factories.translate_record(care, "da")
+    return care
+
+
+@pytest.mark.parametrize(
+    "filter, expected",
+    [
+        ({"sectors": ["Q", "S"]}, ["arts", "care"]),
+        ({"sectors": ["Q", "S"], "countries": ["DK"]}, ["care"]),
+        ({"sdgs": [8]}, ["arts", "care"]),
+        ({"sdgs": [2, 3], "sectors": ["I"]}, ["food"]),
+        ({"sectors": ["C"]}, []),
+    ],
+)
+def test_a_term_filter_keeps_entries_with_any_of_its_codes(gql, linked, filter, expected):
+    result = gql(FILTERED, {"filter": filter})["data"]["enterprises"]
+    assert [item["slug"] for item in result["items"]] == expected
+    assert result["totalCount"] == len(expected)
+
+
+def test_a_term_filter_finds_translations_through_the_english_terms(gql, linked):
+    result = gql(FILTERED, {"filter": {"sectors": ["Q"]}, "locale": "da"})["data"]["enterprises"]
+    assert result["items"] == [{"slug": "care", "locale": "da"}]
+
+
+def test_a_term_filter_reads_the_link_table_by_term_id(gql, linked):
+    """The codes are resolved to term ids once; the list and its count then read only the link
+    table (`sector_id IN (...)`), never joining the vocabulary for every link."""
+    result, queries = requested(gql, FILTERED, {"filter": {"sectors": ["Q", "S"]}})
+    assert result["totalCount"] == 2
+    listed = [sql for sql in entry_queries(queries) if "directory_socialenterprise_sectors" in sql]
+    assert len(listed) == 2  # the page and its count
+    for sql in listed:
+        assert '"directory_sector"' not in sql, sql
+
+
+@postgres_only
+def test_a_term_filter_is_answered_from_the_term_index_of_the_link_table(gql, linked):
+    _result, queries = requested(gql, FILTERED, {"filter": {"sectors": ["Q", "S"]}})
+    count = next(sql for sql in entry_queries(queries) if "COUNT(" in sql)
+    explained = plan(count)
+    assert "directory_socialenterprise_sectors_by_term" in explained, explained
