@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from django_tasks import task
 
@@ -21,6 +22,48 @@ MODERATORS = "Moderators"
 def _admin_url(record):
     path = reverse(record.snippet_viewset.get_url_name("edit"), args=[quote(record.pk)])
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _addresses_and_languages(users):
+    """Each address once, with its user's admin language (English when none is chosen)."""
+    seen = set()
+    for user in users:
+        if user.email in seen:
+            continue
+        seen.add(user.email)
+        profile = getattr(user, "wagtail_userprofile", None)
+        yield user.email, (profile and profile.preferred_language) or settings.LANGUAGE_CODE
+
+
+def _message(record, url):
+    """Subject and body in the active language."""
+    names = {
+        "kind": record._meta.verbose_name,
+        "record": record,
+        # The workflow's name as the admin shows it, which is stored, not translated.
+        "workflow": "Moderators approval",
+        "language": record.locale.get_display_name(),
+        "reference": record.translation_key,
+        "contact": f"{record.contact_name} <{record.contact_email}>",
+        "url": url,
+    }
+    subject = _("New %(kind)s awaiting moderation: %(record)s") % names
+    body = (
+        _(
+            "Someone proposed this %(kind)s through the public submission form.\n"
+            "It is a draft in the “%(workflow)s” workflow; nothing is public until a moderator "
+            "publishes it.\n"
+            "\n"
+            "Name: %(record)s\n"
+            "Language of the submission: %(language)s\n"
+            "Reference: %(reference)s\n"
+            "Contact (private): %(contact)s\n"
+            "\n"
+            "Review, edit and publish it here: %(url)s"
+        )
+        % names
+    )
+    return subject, body
 
 
 @task()
@@ -37,39 +80,28 @@ def notify_moderators(model_label, pk):
         get_user_model()
         .objects.filter(groups__name=MODERATORS, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .select_related("wagtail_userprofile")
         .distinct()
     )
     if not recipients:
         logger.warning("No active moderator to tell about the submitted %s", record)
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        kind = str(record._meta.verbose_name)
-        subject = f"New {kind} awaiting moderation: {record}"
-        body = "\n".join(
-            [
-                f"Someone proposed this {kind} through the public submission form.",
-                'It is a draft in the "Moderators approval" workflow; nothing is public',
-                "until a moderator publishes it.",
-                "",
-                f"{kind.capitalize()}: {record}",
-                f"Language of the submission: {record.locale.get_display_name()}",
-                f"Reference: {record.translation_key}",
-                f"Contact (private): {record.contact_name} <{record.contact_email}>",
-                "",
-                f"Review, edit and publish it here: {_admin_url(record)}",
-            ]
+    url = _admin_url(record)
+    messages = []
+    for address, language in _addresses_and_languages(recipients):
+        # Each moderator reads it in the language they chose for the admin, as Wagtail's own
+        # moderation e-mails do.
+        with translation.override(language):
+            subject, body = _message(record, url)
+        messages.append(
+            EmailMessage(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [address],
+                reply_to=[record.contact_email],
+            )
         )
-    messages = [
-        EmailMessage(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [address],
-            reply_to=[record.contact_email],
-        )
-        for address in recipients
-    ]
     try:
         return get_connection().send_messages(messages)
     except (smtplib.SMTPException, OSError):

@@ -173,7 +173,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Copenhagen")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own strings are in each app's locale/ (cms, pages, directory; the templates'
+# in cms). cms/wagtail_locale/ adds what Wagtail's own Danish and Latvian catalogs leave
+# untranslated; makemessages never writes there, as no source file belongs to it.
+LOCALE_PATHS = [BASE_DIR / "cms" / "locale", BASE_DIR / "cms" / "wagtail_locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
