@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 from wagtail.models import Locale as LocaleRow
@@ -214,9 +215,13 @@ def _text(input, field, errors, required=False, max_length=None, multiline=False
         # A line break in a name would end up in an e-mail header or a calendar line.
         value = " ".join(value.split())
     if required and not value:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif max_length and len(value) > max_length:
-        errors.add(field, f"At most {max_length} characters; this has {len(value)}.")
+        errors.add(
+            field,
+            _("At most %(limit)d characters; this has %(length)d.")
+            % {"limit": max_length, "length": len(value)},
+        )
     return value
 
 
@@ -231,7 +236,10 @@ def _url(input, field, errors, required=False):
 def _country_code(input, errors, required=False):
     code = _text(input, "country", errors, required).upper()
     if code and code not in countries:
-        errors.add("country", f"Unknown country code: {code}. Use ISO 3166-1 alpha-2, e.g. DK.")
+        errors.add(
+            "country",
+            _("Unknown country code: %(code)s. Use ISO 3166-1 alpha-2, e.g. DK.") % {"code": code},
+        )
     return code
 
 
@@ -260,7 +268,10 @@ def _terms(errors, field, values, model):
     known = {getattr(row, code_field) for row in rows}
     unknown = [str(value) for value in values if value not in known]
     if unknown:
-        errors.add(field, f"Unknown {to_camel_case(field)}: {', '.join(unknown)}.")
+        # Translators: %(field)s is the input field's name in the API (sectors, sdgs,
+        # targetGroups, topics, eventType), which stays in English.
+        message = _("Unknown %(field)s: %(codes)s.")
+        errors.add(field, message % {"field": to_camel_case(field), "codes": ", ".join(unknown)})
     return rows
 
 
@@ -314,7 +325,10 @@ def build_enterprise(input, errors):
 def _zone(input, errors):
     name = _text(input, "time_zone", errors, required=True)
     if name and name not in zoneinfo.available_timezones():
-        errors.add("time_zone", f"Unknown time zone: {name}. Use an IANA name like Europe/Riga.")
+        errors.add(
+            "time_zone",
+            _("Unknown time zone: %(name)s. Use an IANA name like Europe/Riga.") % {"name": name},
+        )
         return None
     return zoneinfo.ZoneInfo(name) if name else None
 
@@ -331,7 +345,7 @@ def _when(input, field, zone, errors, required=False):
     value = input.get(field)
     if value is None:
         if required:
-            errors.add(field, "This field is required.")
+            errors.add(field, _("This field is required."))
         return None
     if timezone.is_naive(value):
         if zone is None:
@@ -342,8 +356,15 @@ def _when(input, field, zone, errors, required=False):
     if not earliest <= value <= latest:
         errors.add(
             field,
-            f"Give a date between {earliest:%Y-%m-%d} and {latest:%Y-%m-%d} "
-            f"(no more than {EVENT_YEARS_AHEAD} years ahead).",
+            _(
+                "Give a date between %(earliest)s and %(latest)s "
+                "(no more than %(years)d years ahead)."
+            )
+            % {
+                "earliest": f"{earliest:%Y-%m-%d}",
+                "latest": f"{latest:%Y-%m-%d}",
+                "years": EVENT_YEARS_AHEAD,
+            },
         )
         return None
     return value
@@ -363,7 +384,10 @@ def _organiser(input, errors):
         )
         if entry:
             return {field: entry}
-    errors.add("organiser", f"No enterprise or support organisation has the slug {slug}.")
+    errors.add(
+        "organiser",
+        _("No enterprise or support organisation has the slug %(slug)s.") % {"slug": slug},
+    )
     return {}
 
 
@@ -372,7 +396,7 @@ def build_event(input, errors):
     zone = _zone(input, errors)
     format = getattr(input.get("format"), "value", input.get("format"))
     if not format:
-        errors.add("format", "This field is required.")
+        errors.add("format", _("This field is required."))
     in_person = format != models.EventFormat.ONLINE
     online = format in (models.EventFormat.ONLINE, models.EventFormat.HYBRID)
     event_type = _text(input, "event_type", errors)
@@ -466,7 +490,10 @@ def submit(info, input, build):
         logger.info("Submission with the honeypot filled: dropped")
         return {"ok": True, "errors": [], "reference": str(uuid.uuid4())}
     errors = Errors()
-    record, relations = build(input, errors)
+    # Field errors are written in the language of the submission (the model's own from
+    # Django's catalogs, ours from the project's).
+    with translation.override(language_code(input.get("locale"))):
+        record, relations = build(input, errors)
     if errors:
         return {"ok": False, "errors": errors.as_list(), "reference": None}
     store_draft(record, relations)
