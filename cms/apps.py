@@ -1,11 +1,15 @@
 from django.apps import AppConfig
 
+from wagtail.users.apps import WagtailUsersAppConfig
+
 
 class CmsConfig(AppConfig):
     """Project-wide data that belongs to no domain: locales, editorial groups, workflows."""
 
     name = "cms"
     verbose_name = "CMS"
+    # This module holds another AppConfig (UsersConfig, below): "cms" means this one.
+    default = True
 
     def ready(self):
         from django.db.models.signals import post_save
@@ -34,3 +38,9 @@ class CmsConfig(AppConfig):
         from cms import tasks
 
         tasks.connect()
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app, with a group list and editor that say what each group may do."""
+
+    group_viewset = "cms.groups.GroupViewSet"

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.apps.UsersConfig",  # wagtail.users, with group roles (cms/groups.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

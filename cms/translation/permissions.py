@@ -1,6 +1,7 @@
 """Translators limited to their own languages, on top of wagtail-localize.
 
-The groups "Translators: <language> (<code>)" (migration 0003) translate and publish content in
+The groups "Translators: <language> (<code>)" (migrations 0003, 0005: the language's English name,
+so every administrator can read the list) translate and publish content in
 their language and nothing else: a Latvian translator cannot publish Danish content, and no
 translator group publishes English, the source. Wagtail and wagtail-localize check snippet
 permissions per model, not per row, so the language limit is added here:
@@ -41,8 +42,8 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wagtail.admin import messages
@@ -70,6 +71,21 @@ MAX_PO_FILE_SIZE = 5 * 1024 * 1024
 
 def locale_permission_codename(language_code):
     return f"{LOCALE_PERMISSION_PREFIX}{language_code}"
+
+
+def english_language_name(code):
+    """The language's English name ("Latvian"), as group and permission names use it."""
+    if code == "nb":
+        return "Norwegian Bokmål"  # Django spells it without the ring
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+def translator_group_name(code):
+    """The group of one language's translators: "Translators: Latvian (lv)"."""
+    return f"Translators: {english_language_name(code)} ({code})"
 
 
 def locale_permissions():
@@ -295,7 +311,7 @@ def create_locale_permission(sender, instance, created, raw=False, **kwargs):
         content_type=ContentType.objects.get_for_model(Locale),
         codename=locale_permission_codename(instance.language_code),
         defaults={
-            "name": f"Can translate and publish {instance.get_display_name()} "
+            "name": f"Can translate and publish {english_language_name(instance.language_code)} "
             f"({instance.language_code}) content"
         },
     )

@@ -25,7 +25,7 @@ from cms.translation import machine_translation
 from pages import models as pages
 from tests import factories
 
-LATVIAN_GROUP = "Translators: Latviešu (lv)"
+LATVIAN_GROUP = "Translators: Latvian (lv)"
 FAKE = {"CLASS": "tests.cms.test_machine_translation.FakeTranslator"}
 DEEPL = {
     "CLASS": "cms.translation.machine_translation.DeepLTranslator",
@@ -320,7 +320,7 @@ def test_translator_of_another_language_cannot_machine_translate(
 ):
     settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR = FAKE
     danish_translator = Client()
-    danish_translator.force_login(user_in_group("Translators: Dansk (da)", username="mette"))
+    danish_translator.force_login(user_in_group("Translators: Danish (da)", username="mette"))
 
     response = press_button(danish_translator, published_latvian_article)
 

@@ -22,7 +22,7 @@ from tests.graphql.conftest import gql  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
-LATVIAN_GROUP = "Translators: Latviešu (lv)"
+LATVIAN_GROUP = "Translators: Latvian (lv)"
 LATVIAN = {
     "Measuring social impact": "Sociālās ietekmes mērīšana",
     "How social enterprises show the change they make.": (
@@ -176,7 +176,7 @@ def test_translator_of_another_language_cannot_download_or_upload(
 ):
     po_text = fill(download(latvian, latvian_article).content.decode(), LATVIAN)
     danish = Client()
-    danish.force_login(user_in_group("Translators: Dansk (da)", username="mette"))
+    danish.force_login(user_in_group("Translators: Danish (da)", username="mette"))
 
     downloaded = danish.get(
         reverse("wagtail_localize:download_pofile", args=[translation_of(latvian_article).pk])

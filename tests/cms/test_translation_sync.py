@@ -27,7 +27,7 @@ from tests.graphql.conftest import gql  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
-LATVIAN_GROUP = "Translators: Latviešu (lv)"
+LATVIAN_GROUP = "Translators: Latvian (lv)"
 
 
 def locale(code):
