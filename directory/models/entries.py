@@ -361,6 +361,7 @@ class SocialEnterprise(DirectoryEntry):
 
     class Meta(DirectoryEntry.Meta):
         verbose_name = _("social enterprise")
+        verbose_name_plural = _("social enterprises")
 
 
 class SupportOrganisation(DirectoryEntry):
@@ -401,3 +402,4 @@ class SupportOrganisation(DirectoryEntry):
 
     class Meta(DirectoryEntry.Meta):
         verbose_name = _("support organisation")
+        verbose_name_plural = _("support organisations")

@@ -296,6 +296,7 @@ class Event(PublishableSnippet):
 
     class Meta(PublishableSnippet.Meta):
         verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["start"]
         # The orders of the list (EventOrder), as for directory entries.
         indexes = [

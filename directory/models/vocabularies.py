@@ -84,6 +84,7 @@ class Sector(Vocabulary):
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "locale"], name="sector_unique_code")
@@ -107,6 +108,7 @@ class Sdg(Vocabulary):
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("sustainable development goal")
+        verbose_name_plural = _("sustainable development goals")
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["number", "locale"], name="sdg_unique_number")
@@ -123,6 +125,7 @@ class Sdg(Vocabulary):
 class TargetGroup(SlugVocabulary):
     class Meta(SlugVocabulary.Meta):
         verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
 
 
 class RecognisedStatus(SlugVocabulary):
@@ -147,11 +150,13 @@ class Term(SlugVocabulary):
 class SupportType(SlugVocabulary):
     class Meta(SlugVocabulary.Meta):
         verbose_name = _("support organisation type")
+        verbose_name_plural = _("support organisation types")
 
 
 class EventType(SlugVocabulary):
     class Meta(SlugVocabulary.Meta):
         verbose_name = _("event type")
+        verbose_name_plural = _("event types")
 
 
 class Topic(SlugVocabulary):
@@ -159,6 +164,7 @@ class Topic(SlugVocabulary):
 
     class Meta(SlugVocabulary.Meta):
         verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
 
 VOCABULARY_MODELS = [

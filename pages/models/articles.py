@@ -101,6 +101,7 @@ class ArticlePage(LibraryPage):
 
     class Meta:
         verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
 
 class ArticleAuthor(Orderable):

@@ -122,6 +122,7 @@ class TeachingMaterialPage(LibraryPage):
 
     class Meta:
         verbose_name = _("teaching material")
+        verbose_name_plural = _("teaching materials")
 
 
 class TeachingMaterialDownload(Orderable):

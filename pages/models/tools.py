@@ -83,3 +83,4 @@ class ToolPage(LibraryPage):
 
     class Meta:
         verbose_name = _("tool")
+        verbose_name_plural = _("tools")
