@@ -16,12 +16,13 @@ class CmsConfig(AppConfig):
 
         from wagtail.models import Locale
 
-        from cms import changes
-        from cms.graphql import cache
+        from cms import changes, public_cache
         from cms.translation import permissions
 
         changes.connect()
-        changes.content_changed.connect(cache.new_generation, dispatch_uid="cms.graphql.cache")
+        changes.content_changed.connect(
+            public_cache.new_generation, dispatch_uid="cms.public_cache"
+        )
 
         # Any model: page classes are many, and a home page is whichever class sits at depth 2.
         post_save.connect(

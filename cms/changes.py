@@ -51,8 +51,6 @@ def is_content(model):
     return any(parent._meta.label_lower == "wagtailcore.page" for parent in meta.get_parent_list())
 
 
-
-
 def announce(sender=None):
     content_changed.send(sender=sender)
     transaction.on_commit(lambda: content_changed.send(sender=sender))

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.graphql.views import graphql_view
+from cms.public_cache import cached_view
 from directory import feeds
 
 urlpatterns = [
@@ -15,8 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),
-    path("events.ics", feeds.events_feed, name="events-ics"),
-    path("events/<slug:slug>.ics", feeds.event_ics, name="event-ics"),
+    path("events.ics", cached_view(feeds.events_feed), name="events-ics"),
+    path("events/<slug:slug>.ics", cached_view(feeds.event_ics), name="event-ics"),
 ]
 
 if settings.DEBUG:

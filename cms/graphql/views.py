@@ -5,9 +5,9 @@ refused before its body is read when it is too large or not JSON; a body that is
 request is a 400 saying what is wrong; the query is parsed under our limits and validated with
 our rules before any resolver runs. Every refusal is JSON in our own words.
 
-Answers to anonymous queries are cached between publishes (`cache.py`): a hit is answered
-before any parsing, with an ETag, and If-None-Match gets a 304. Apollo's Automatic Persisted
-Queries are understood on GET and POST.
+Answers to anonymous queries are cached between publishes (`cache.py`, `cms/public_cache.py`):
+a hit is answered before any parsing, with an ETag, and If-None-Match gets a 304. Apollo's
+Automatic Persisted Queries are understood on GET and POST.
 
 Cross-site request forgery: the view is csrf_exempt (frontends hold no session), so it is
 content types that keep other sites out. A web page can make a visitor's browser send a
@@ -20,19 +20,15 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import (
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponseNotAllowed,
-    HttpResponseNotModified,
-    JsonResponse,
-)
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 from graphql.validation import specified_rules, validate
+
+from cms import public_cache
 
 from . import cache
 from .cost import QueryCostRule
@@ -102,7 +98,7 @@ class CMSGraphQLView(GraphQLView):
     def _from_cache(self, request):
         """The stored answer to an anonymous query (304 when the client has it), or None after
         noting in self.cache_slot where this request's answer may be stored."""
-        if not cache.enabled() or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if not public_cache.enabled() or not public_cache.shareable(request):
             return None
         try:
             data = self.parse_body(request)
@@ -112,12 +108,12 @@ class CMSGraphQLView(GraphQLView):
         except HttpError:
             return None  # answered, with its reason, by the normal path
         key = cache.request_key(query, variables, operation_name, request.GET.get("pretty"))
-        generation, answer = cache.cached_answer(key)
+        generation, answer = public_cache.cached_answer(key)
         if answer is None:
             self.cache_slot = (generation, key)
             return None
         request.graphql_answer = answer
-        return self._answer_response(request, answer, "hit")
+        return public_cache.answer_response(request, answer, "hit")
 
     def _stored(self, request, response):
         """Store a fresh answer that anyone may be given, and answer with its ETag."""
@@ -125,19 +121,9 @@ class CMSGraphQLView(GraphQLView):
             return response
         if response.status_code != 200 or getattr(request, "is_preview", False):
             return response
-        answer = cache.store_answer(*self.cache_slot, response.content)
+        answer = public_cache.store_answer(*self.cache_slot, response.content)
         request.graphql_answer = answer
-        return self._answer_response(request, answer, "miss")
-
-    @staticmethod
-    def _answer_response(request, answer, state):
-        if cache.etag_matches(request.headers.get("If-None-Match"), answer.etag):
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(answer.body, content_type="application/json")
-        response["ETag"] = answer.etag
-        response["X-GraphQL-Cache"] = state
-        return response
+        return public_cache.answer_response(request, answer, "miss")
 
     def _refused(self, request):
         """A response refusing the request before its body is read, or None."""

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from wagtail.models import ModelLogEntry, Revision
 from wagtail_localize.fields import SynchronizedField
 
+from cms import changes
 from cms.bulk import BATCH_SIZE, batched, bulk_relations
 from cms.tasks import update_search_index
 
@@ -386,6 +387,8 @@ class Importer:
             # database backend's tasks become visible to it together with the rows.
             for batch in batched(written, BATCH_SIZE):
                 update_search_index.enqueue(self.model._meta.label, batch)
+            # Bulk writes announce nothing by themselves; cached answers must be renewed.
+            changes.announce(self.model)
 
     def insert(self, rows):
         names = [n for n, c in self.columns.items() if c.kind.many_to_many]

@@ -12,7 +12,7 @@ from django.core.cache import caches
 import pytest
 
 from directory.models import SocialEnterprise
-from tests.factories import SocialEnterpriseFactory, article
+from tests.factories import EventFactory, SocialEnterpriseFactory, article
 from tests.graphql.test_submissions import ENTERPRISE, SUBMIT_ENTERPRISE
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +53,10 @@ def post(client, body, **headers):
 
 def test_a_repeated_query_is_answered_without_sql(client, enterprises, django_assert_num_queries):
     first = get(client, LIST)
-    assert first["X-GraphQL-Cache"] == "miss"
+    assert first["X-Cache"] == "miss"
     with django_assert_num_queries(0):
         second = get(client, LIST)
-    assert second["X-GraphQL-Cache"] == "hit"
+    assert second["X-Cache"] == "hit"
     assert second.content == first.content
     assert second.json()["data"]["enterprises"]["totalCount"] == 3
     assert second["Content-Type"] == "application/json"
@@ -66,13 +66,13 @@ def test_a_repeated_query_is_answered_without_sql(client, enterprises, django_as
 def test_spacing_commas_and_comments_do_not_change_the_key(client, enterprises):
     get(client, LIST)
     same = "# the list\n{enterprises(limit:5,){totalCount,items{name\nslug sectors{name}}}}"
-    assert get(client, same)["X-GraphQL-Cache"] == "hit"
+    assert get(client, same)["X-Cache"] == "hit"
 
 
 def test_strings_in_the_query_keep_their_spaces(client, enterprises):
     one = get(client, '{ enterprises(search: "a b") { totalCount } }')
     other = get(client, '{ enterprises(search: "a  b") { totalCount } }')
-    assert (one["X-GraphQL-Cache"], other["X-GraphQL-Cache"]) == ("miss", "miss")
+    assert (one["X-Cache"], other["X-Cache"]) == ("miss", "miss")
 
 
 def test_variables_and_operation_name_are_part_of_the_key(client, enterprises):
@@ -86,17 +86,17 @@ def test_variables_and_operation_name_are_part_of_the_key(client, enterprises):
     assert len(one.json()["data"]["enterprises"]["items"]) == 1
     assert len(two.json()["data"]["enterprises"]["items"]) == 2
     assert "pages" in other.json()["data"]
-    assert get(client, query, {"n": 2}, operationName="A")["X-GraphQL-Cache"] == "hit"
+    assert get(client, query, {"n": 2}, operationName="A")["X-Cache"] == "hit"
 
 
 def test_json_posts_are_cached_but_not_by_browsers(client, enterprises, django_assert_num_queries):
     post(client, {"query": LIST})
     with django_assert_num_queries(0):
         response = post(client, {"query": LIST})
-    assert response["X-GraphQL-Cache"] == "hit"
+    assert response["X-Cache"] == "hit"
     assert "no-store" in response["Cache-Control"]
     # GET and POST of one query share the stored answer.
-    assert get(client, LIST)["X-GraphQL-Cache"] == "hit"
+    assert get(client, LIST)["X-Cache"] == "hit"
 
 
 def test_answers_with_errors_are_not_stored(client, enterprises):
@@ -104,7 +104,7 @@ def test_answers_with_errors_are_not_stored(client, enterprises):
     for _ in range(2):
         response = get(client, bad)
         assert "errors" in response.json()
-        assert "X-GraphQL-Cache" not in response
+        assert "X-Cache" not in response
         assert "no-store" in response["Cache-Control"]
 
 
@@ -112,13 +112,13 @@ def test_mutations_always_run(client):
     body = {"query": SUBMIT_ENTERPRISE, "variables": {"input": ENTERPRISE}}
     answers = [post(client, body) for _ in range(2)]
     assert [a.json()["data"]["submitEnterprise"]["ok"] for a in answers] == [True, True]
-    assert all("X-GraphQL-Cache" not in answer for answer in answers)
+    assert all("X-Cache" not in answer for answer in answers)
     assert SocialEnterprise.objects.filter(name=ENTERPRISE["name"]).count() == 2
 
 
 def test_a_session_bypasses_the_cache(admin_client, enterprises):
     get(admin_client, LIST)
-    assert "X-GraphQL-Cache" not in get(admin_client, LIST)
+    assert "X-Cache" not in get(admin_client, LIST)
 
 
 def test_a_preview_is_never_stored(client):
@@ -128,7 +128,7 @@ def test_a_preview_is_never_stored(client):
     first = get(client, query, {"t": token})
     assert first.json()["data"]["page"]["title"] == "Draft idea"
     second = get(client, query, {"t": token})
-    assert "X-GraphQL-Cache" not in second
+    assert "X-Cache" not in second
     assert "no-store" in second["Cache-Control"]
 
 
@@ -161,7 +161,7 @@ def test_the_cache_can_be_turned_off(client, enterprises, settings):
     settings.GRAPHQL_RESPONSE_CACHE_SECONDS = 0
     get(client, LIST)
     response = get(client, LIST)
-    assert "X-GraphQL-Cache" not in response
+    assert "X-Cache" not in response
     assert "public" in response["Cache-Control"]
 
 
@@ -190,7 +190,7 @@ def test_a_query_sent_with_its_hash_is_then_found_by_hash(
     with django_assert_num_queries(0):
         by_hash = get(client, extensions=persisted(LIST))
     assert by_hash.content == registered.content
-    assert by_hash["X-GraphQL-Cache"] == "hit"
+    assert by_hash["X-Cache"] == "hit"
     assert "public" in by_hash["Cache-Control"]
 
 
@@ -198,7 +198,7 @@ def test_a_persisted_query_runs_again_after_a_publish(client, enterprises):
     get(client, LIST, extensions=persisted(LIST))
     SocialEnterpriseFactory()
     response = get(client, extensions=persisted(LIST))
-    assert response["X-GraphQL-Cache"] == "miss"
+    assert response["X-Cache"] == "miss"
     assert response.json()["data"]["enterprises"]["totalCount"] == 4
 
 
@@ -248,3 +248,36 @@ def test_other_persisted_query_versions_are_not_supported(client):
     extensions = {"persistedQuery": {"version": 2, "sha256Hash": "a" * 64}}
     (error,) = get(client, extensions=extensions).json()["errors"]
     assert error["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
+
+
+# Public views other than /graphql/ (calendar feeds), through cms.public_cache.cached_view
+
+
+def test_calendar_feeds_are_cached_between_publishes(client, django_assert_num_queries):
+    EventFactory(title="Summit", slug="summit")
+    first = client.get("/events.ics")
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/events.ics")
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    assert "public" in second["Cache-Control"]
+    assert client.get("/events.ics", headers={"If-None-Match": second["ETag"]}).status_code == 304
+
+    EventFactory(title="Forum", slug="forum")
+    third = client.get("/events.ics")
+    assert third["X-Cache"] == "miss"
+    assert b"Forum" in third.content
+
+
+def test_feeds_cache_each_query_string_and_never_errors(client):
+    EventFactory(title="Summit", slug="summit")
+    assert client.get("/events.ics?countries=PL")["X-Cache"] == "miss"
+    assert client.get("/events.ics?countries=DK")["X-Cache"] == "miss"
+    assert client.get("/events.ics?countries=PL")["X-Cache"] == "hit"
+    for _ in range(2):
+        missing = client.get("/events/nothing-here.ics")
+        assert missing.status_code == 404
+        assert "X-Cache" not in missing
