@@ -45,9 +45,23 @@ def new_message_id():
     return f"msg_{uuid.uuid4().hex}"
 
 
+TOP_KEYS = ["type", "timestamp", "data"]
+DATA_KEYS = ["model", "key", "locale", "slug", "path", "locales"]
+
+
+def _in_order(mapping, keys):
+    return {
+        **{key: mapping[key] for key in keys if key in mapping},
+        **{key: value for key, value in mapping.items() if key not in keys},
+    }
+
+
 def body_of(payload):
-    """The bytes sent: the payload's keys in the documented order, whatever the database kept."""
-    ordered = {key: payload[key] for key in ("type", "timestamp", "data") if key in payload}
+    """The bytes sent: keys in the documented order, whatever order the database kept
+    (PostgreSQL's jsonb sorts them by length)."""
+    ordered = _in_order(payload, TOP_KEYS)
+    if isinstance(ordered.get("data"), dict):
+        ordered["data"] = _in_order(ordered["data"], DATA_KEYS)
     return json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode()
 
 

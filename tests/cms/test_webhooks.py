@@ -160,6 +160,8 @@ def test_publishing_a_page_delivers_a_signed_event(receiver, endpoint, committed
         "locales": ["en", "da", "de", "et", "fi", "lt", "lv", "nb", "pl", "sv"],
     }
     request = receiver.requests[-1]
+    assert request["body"].startswith(b'{"type":"page.published","timestamp":')
+    assert b'"data":{"model":"pages.ArticlePage","key":' in request["body"]
     assert request["path"] == "/hooks/sesn"
     assert request["headers"]["Content-Type"] == "application/json"
     assert request["headers"]["webhook-id"].startswith("msg_")
