@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grapple.helpers import register_streamfield_block
 from grapple.models import (
@@ -24,7 +25,7 @@ from cms.visibility import visible_version
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"), max_length=200)
     level = blocks.ChoiceBlock(
-        label=_("level"),
+        label=pgettext_lazy("heading", "level"),
         choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")],
         default="h2",
     )
