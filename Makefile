@@ -20,18 +20,41 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The translations of the project's own text (README: Languages). The .mo files are build
+# output, compiled again whenever a catalog changes.
+TRANSLATED := da de et fi lt lv nb pl sv
+CATALOGS := $(wildcard cms/locale/*/LC_MESSAGES/django.po pages/locale/*/LC_MESSAGES/django.po \
+	directory/locale/*/LC_MESSAGES/django.po cms/wagtail_locale/*/LC_MESSAGES/django.po)
+COMPILED := $(VENV)/.compiled-messages
+
+$(COMPILED): $(STAMP) $(CATALOGS)
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "msgfmt is missing: installing Debian's gettext"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "msgfmt is missing: install GNU gettext (Debian: sudo apt-get install gettext) to compile the translations"; \
+	    exit 1; \
+	  fi; }
+	$(MANAGE) compilemessages --verbosity 0 --ignore '.*' --ignore tests --ignore bench
+	touch $(COMPILED)
+
 .PHONY: install
-install: $(STAMP) ## Create the virtualenv and install the pinned dependencies
+install: $(STAMP) $(COMPILED) ## Create the virtualenv, install the pinned dependencies, compile the translations
+
+.PHONY: messages
+messages: $(STAMP) ## Add newly marked strings to every catalog (then translate them: tests/cms/test_i18n.py fails until then)
+	$(MANAGE) makemessages $(addprefix -l ,$(TRANSLATED)) --ignore 'tests/*' --ignore 'bench/*' --add-location file --no-obsolete
 
 .PHONY: run
-run: $(STAMP) ## Set up SQLite with demo content and serve the admin and /graphql/
+run: $(STAMP) $(COMPILED) ## Set up SQLite with demo content and serve the admin and /graphql/
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	$(MANAGE) ensure_admin --url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 .PHONY: serve
-serve: $(STAMP) ## Serve with production settings: gunicorn plus the task worker (needs SECRET_KEY, ALLOWED_HOSTS; README: Production)
+serve: $(STAMP) $(COMPILED) ## Serve with production settings: gunicorn plus the task worker (needs SECRET_KEY, ALLOWED_HOSTS; README: Production)
 	@if [ -z "$${SECRET_KEY:-}" ] || [ -z "$${ALLOWED_HOSTS:-}" ]; then \
 	  echo "make serve uses cms.settings.production, which needs SECRET_KEY and ALLOWED_HOSTS, e.g.:"; \
 	  echo "  SECRET_KEY=\$$(openssl rand -hex 32) ALLOWED_HOSTS=localhost,127.0.0.1 make serve"; \
@@ -44,11 +67,11 @@ serve: $(STAMP) ## Serve with production settings: gunicorn plus the task worker
 	BIND=$${BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c cms/gunicorn.conf.py cms.wsgi
 
 .PHONY: test
-test: $(STAMP) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: $(STAMP) $(COMPILED) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
 
 .PHONY: fuzz
-fuzz: $(STAMP) ## Fuzz /graphql/ with 10,000 generated queries, mutations and bodies (FUZZ_EXAMPLES=N)
+fuzz: $(STAMP) $(COMPILED) ## Fuzz /graphql/ with 10,000 generated queries, mutations and bodies (FUZZ_EXAMPLES=N)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/pytest -p no:cacheprovider tests/graphql/test_fuzz.py
 
 .PHONY: lint
