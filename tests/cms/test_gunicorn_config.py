@@ -23,7 +23,8 @@ def test_defaults_are_workers_from_the_cores_and_the_access_log_on_stdout():
     assert config["bind"] == "0.0.0.0:8000"
     assert config["accesslog"] == "-"
     assert (config["timeout"], config["graceful_timeout"]) == (60, 30)
-    assert (config["max_requests"], config["max_requests_jitter"]) == (1000, 100)
+    assert (config["max_requests"], config["max_requests_jitter"]) == (2000, 500)
+    assert config["preload_app"] is True
 
 
 def test_the_environment_sets_workers_address_and_limits():
@@ -40,6 +41,11 @@ def test_the_environment_sets_workers_address_and_limits():
     assert config["timeout"] == 20
     assert config["max_requests"] == 0
     assert config["accesslog"] is None
+
+
+def test_preloading_can_be_turned_off():
+    assert load(GUNICORN_PRELOAD="false")["preload_app"] is False
+    assert load(GUNICORN_PRELOAD="")["preload_app"] is True
 
 
 def test_port_as_a_platform_sets_it_and_blank_values_mean_the_defaults():
