@@ -21,6 +21,7 @@ transaction commits one delivery per matching endpoint is written and enqueued (
 A rolled-back change sends nothing.
 """
 
+import functools
 import threading
 
 from django.conf import settings
@@ -103,19 +104,27 @@ def payload(event_type, instance, kind):
 
 
 def emit(action, instance):
-    kind = kind_of(instance)
-    if kind is None:
+    emit_many(action, [instance])
+
+
+def emit_many(action, instances):
+    """One event per instance (a bulk import publishes many rows at once, with no signal),
+    the endpoints read once."""
+    active = list(WebhookEndpoint.objects.filter(active=True))
+    if not active:
         return
-    event_type = f"{kind}.{action}"
-    endpoints = [
-        e for e in WebhookEndpoint.objects.filter(active=True) if event_type in e.event_types
-    ]
-    if not endpoints:
-        return
-    body = payload(event_type, instance, kind)
-    targets = [e.pk for e in endpoints if e.wants(event_type, body["data"]["locales"])]
-    if targets:
-        transaction.on_commit(lambda: fan_out(body, targets))
+    for instance in instances:
+        kind = kind_of(instance)
+        if kind is None:
+            continue
+        event_type = f"{kind}.{action}"
+        endpoints = [e for e in active if event_type in e.event_types]
+        if not endpoints:
+            continue
+        body = payload(event_type, instance, kind)
+        targets = [e.pk for e in endpoints if e.wants(event_type, body["data"]["locales"])]
+        if targets:
+            transaction.on_commit(functools.partial(fan_out, body, targets))
 
 
 def fan_out(body, endpoint_ids):

@@ -17,6 +17,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms import changes
 from cms.bulk import BATCH_SIZE, batched, bulk_relations
 from cms.tasks import update_search_index
+from cms.webhooks import events as webhook_events
 
 from .columns import IDENTITY, RecordType
 from .errors import BadValue, RowError
@@ -387,8 +388,12 @@ class Importer:
             # database backend's tasks become visible to it together with the rows.
             for batch in batched(written, BATCH_SIZE):
                 update_search_index.enqueue(self.model._meta.label, batch)
-            # Bulk writes announce nothing by themselves; cached answers must be renewed.
+            # Bulk writes announce nothing by themselves: cached answers must be renewed, and
+            # webhook endpoints told of each record this import published.
             changes.announce(self.model)
+            if self.publish:
+                published = [row.version for row in created + updated if row.writes_row]
+                webhook_events.emit_many("published", published)
 
     def insert(self, rows):
         names = [n for n, c in self.columns.items() if c.kind.many_to_many]

@@ -577,3 +577,24 @@ def test_editors_cannot_see_webhooks(client, user_in_group, endpoint):
     ]:
         response = client.get(url)
         assert response.status_code in {302, 403}, url
+
+
+def test_an_import_that_publishes_sends_one_event_per_record(
+    receiver, endpoint, committed, tmp_path
+):
+    path = tmp_path / "enterprises.csv"
+    path.write_text(
+        "external_id,name,country,summary\n"
+        "imp-1,Imported one,DK,Made by an import.\n"
+        "imp-2,Imported two,PL,Made by an import.\n"
+    )
+    with committed():
+        call_command("import_directory", str(path), type="enterprises", verbosity=0)
+    assert events_of(receiver, endpoint, "entry.published") == []  # drafts: nothing public
+
+    path.write_text(path.read_text().replace("Made by", "Published by"))
+    with committed():
+        call_command("import_directory", str(path), type="enterprises", publish=True, verbosity=0)
+    events = events_of(receiver, endpoint, "entry.published")
+    assert sorted(event["data"]["slug"] for event in events) == ["imported-one", "imported-two"]
+    assert all(event["data"]["model"] == "directory.SocialEnterprise" for event in events)
