@@ -211,6 +211,7 @@ class TranslationStatusReportView(ReportView):
         "type": _("Type"),
         "language_code": _("Locale"),
         "status_label": _("Status"),
+        # "% d" is not a placeholder here. xgettext:no-python-format
         "progress": _("% done"),
         "updated_at": _("Last updated"),
         "admin_url": _("Link"),
@@ -224,6 +225,7 @@ class TranslationStatusReportView(ReportView):
             label=_("Status"),
             primary=lambda row: row.status in (Status.TRANSLATED, Status.SOURCE),
         ),
+        # xgettext:no-python-format
         Column("progress_display", label=_("% done")),
         DateColumn("updated_at", label=_("Last updated")),
         TitleColumn("action", label=_("Action"), get_url=lambda row: row.action_url),
