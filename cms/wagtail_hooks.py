@@ -16,6 +16,22 @@ def register_checked_localize_urls():
     return localize_urls()
 
 
+# Before wagtail-localize's own hooks: a clearer message when a translation is published with
+# untranslated fields (cms/translation/publishing.py).
+@hooks.register("before_edit_page", order=-1)
+def before_edit_page_publish_translation(request, page):
+    from cms.translation.publishing import publish_translation
+
+    return publish_translation(request, page)
+
+
+@hooks.register("before_edit_snippet", order=-1)
+def before_edit_snippet_publish_translation(request, instance):
+    from cms.translation.publishing import publish_translation
+
+    return publish_translation(request, instance)
+
+
 @hooks.register("register_permissions")
 def register_locale_permissions():
     from cms.translation.permissions import locale_permissions
