@@ -15,10 +15,11 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	@echo "Installing the pinned dependencies into $(VENV) (a few minutes the first time)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
 
 # The translations of the project's own text (README: Languages). The .mo files are build
 # output, compiled again whenever a catalog changes.
@@ -36,8 +37,8 @@ $(COMPILED): $(STAMP) $(CATALOGS)
 	    echo "msgfmt is missing: install GNU gettext (Debian: sudo apt-get install gettext) to compile the translations"; \
 	    exit 1; \
 	  fi; }
-	$(MANAGE) compilemessages --verbosity 0 --ignore '.*' --ignore tests --ignore bench
-	touch $(COMPILED)
+	@$(MANAGE) compilemessages --verbosity 0 --ignore '.*' --ignore tests --ignore bench
+	@touch $(COMPILED)
 
 .PHONY: install
 install: $(STAMP) $(COMPILED) ## Create the virtualenv, install the pinned dependencies, compile the translations
@@ -47,10 +48,13 @@ messages: $(STAMP) ## Add newly marked strings to every catalog (then translate 
 	$(MANAGE) makemessages $(addprefix -l ,$(TRANSLATED)) --ignore 'tests/*' --ignore 'bench/*' --add-location file --no-obsolete
 
 .PHONY: run
+# E-mails (moderation, submissions) link to the address served, unless the environment says
+# otherwise (a tunnel, a proxy).
+run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) $(COMPILED) ## Set up SQLite with demo content and serve the admin and /graphql/
-	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
-	$(MANAGE) ensure_admin --url http://$(HOST):$(PORT)
+	@$(MANAGE) migrate_summary
+	@$(MANAGE) seed_demo --quiet
+	@$(MANAGE) ensure_admin --url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 .PHONY: serve

@@ -84,6 +84,24 @@ def test_running_twice_leaves_exactly_the_same_data(seeded):
     assert " 0 created" not in first_output
 
 
+def test_quiet_prints_one_summary_line_and_no_logs(seeded, caplog):
+    first_output, _ = seeded
+    created = sum(
+        int(line.split()[-4]) for line in first_output.splitlines() if " created " in line
+    )
+    SupportOrganisation.objects.get(slug="involved-ngo", locale__language_code="en").delete()
+    caplog.clear()
+
+    output, errors = seed("--quiet")
+
+    assert errors == ""
+    assert output.count("\n") == 1
+    assert output.startswith(f"Demo content: 1 record created, {created - 1} already there (")
+    # Wagtail logs the save and the publish of the partner made again, at INFO.
+    assert caplog.records == []
+    assert seed("--quiet")[0].startswith(f"Demo content: all {created} records already there (")
+
+
 def test_real_partners_are_published_with_their_countries(seeded):
     expected = {
         "biser": ("PL", "Gdańsk"),

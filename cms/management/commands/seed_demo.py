@@ -13,6 +13,7 @@ revisions (see `SyntheticSeeder`), which is what makes ten thousand of them take
 """
 
 import json
+import logging
 import random
 import time
 import uuid
@@ -75,10 +76,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2014, help="Seed of the synthetic records' randomness."
         )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="Print one summary line instead of the table, and no log lines (`make run`).",
+        )
 
-    def handle(self, *args, enterprises, events, pages, seed, **options):
+    def handle(self, *args, enterprises, events, pages, seed, quiet, **options):
         if min(enterprises, events, pages) < 0:
             raise CommandError("Counts cannot be negative.")
+        if quiet:
+            # Wagtail logs every save, publish and redirect at INFO: dozens of lines.
+            logging.disable(logging.INFO)
+        try:
+            self.seed(enterprises, events, pages, seed, quiet)
+        finally:
+            if quiet:
+                logging.disable(logging.NOTSET)
+
+    def seed(self, enterprises, events, pages, seed, quiet):
         started = time.monotonic()
         tally = Tally()
         with transaction.atomic():
@@ -92,8 +108,12 @@ class Command(BaseCommand):
             changes.announce()
         for warning in tally.warnings:
             self.stderr.write(self.style.WARNING(warning))
+        seconds = time.monotonic() - started
+        if quiet:
+            self.stdout.write(tally.summary(seconds))
+            return
         self.stdout.write(tally.report())
-        self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
+        self.stdout.write(f"Done in {seconds:.1f} s.")
 
 
 class Tally:
@@ -109,6 +129,15 @@ class Tally:
         if kind not in self.kinds:
             self.kinds.append(kind)
         (self.created if created else self.found)[kind] += count
+
+    def summary(self, seconds):
+        created, found = self.created.total(), self.found.total()
+        if not created:
+            return f"Demo content: all {found} records already there ({seconds:.1f} s)."
+        records = "record" if created == 1 else "records"
+        return (
+            f"Demo content: {created} {records} created, {found} already there ({seconds:.1f} s)."
+        )
 
     def report(self):
         width = max((len(kind) for kind in self.kinds), default=0)
