@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grapple.models import (
     GraphQLField,
@@ -58,12 +59,12 @@ class EventFormat(models.TextChoices):
 
 
 class EventStatus(models.TextChoices):
-    """schema.org EventStatusType."""
+    """schema.org EventStatusType. (A context: Wagtail's workflow states use the same words.)"""
 
-    SCHEDULED = "scheduled", _("Scheduled")
-    CANCELLED = "cancelled", _("Cancelled")
-    POSTPONED = "postponed", _("Postponed")
-    MOVED_ONLINE = "moved_online", _("Moved online")
+    SCHEDULED = "scheduled", pgettext_lazy("event status", "Scheduled")
+    CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
+    POSTPONED = "postponed", pgettext_lazy("event status", "Postponed")
+    MOVED_ONLINE = "moved_online", pgettext_lazy("event status", "Moved online")
 
 
 class Event(PublishableSnippet):
