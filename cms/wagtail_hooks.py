@@ -32,6 +32,13 @@ def before_edit_snippet_publish_translation(request, instance):
     return publish_translation(request, instance)
 
 
+@hooks.register("construct_homepage_panels")
+def add_translator_dashboard_panel(request, panels):
+    from cms.translation.dashboard import add_translator_panel
+
+    add_translator_panel(request, panels)
+
+
 @hooks.register("register_permissions")
 def register_locale_permissions():
     from cms.translation.permissions import locale_permissions
