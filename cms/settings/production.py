@@ -27,3 +27,9 @@ TASKS["default"]["BACKEND"] = os.environ.get("TASKS_BACKEND", "django_tasks_db.D
 # the database table that the workers already share, at the price of a query per answer.
 if not REDIS_URL:  # noqa: F405
     GRAPHQL_RESPONSE_CACHE_ALIAS = "shared"
+
+# Redis through cms/redis_cache.py: Django's backend builds a redis-py client per call, a quarter
+# of the CPU of a cached answer.
+for _cache in CACHES.values():  # noqa: F405
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "cms.redis_cache.RedisCache"
