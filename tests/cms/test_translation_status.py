@@ -10,10 +10,13 @@ import io
 
 from django.urls import reverse
 
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 import pytest
 
+from cms.translation.status import status_expression, translation_states
+from cms.visibility import visible_pages, visible_records
+from directory.models import SocialEnterprise
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +41,33 @@ def report(client, language_code, **filters):
 
 
 def status(client, title, language_code):
+    assert_both_forms_of_the_rule_agree()
     return report(client, language_code)[title]
+
+
+def assert_both_forms_of_the_rule_agree():
+    """The rule as SQL (`status_expression`, which the report filters by) and as Python over a
+    batch (`translation_states`, which the report shows and GraphQL serves) give every row the
+    same status."""
+    kinds = [
+        (Page, Page.objects.filter(depth__gt=1), visible_pages()),
+        (SocialEnterprise, SocialEnterprise.objects.all(), visible_records(SocialEnterprise)),
+    ]
+    for model, rows, visible in kinds:
+        in_sql = {
+            (key, code): value
+            for key, code, value in rows.annotate(
+                rule=status_expression(model, visible)
+            ).values_list("translation_key", "locale__language_code", "rule")
+        }
+        states = translation_states({key for key, _code in in_sql}, rows, visible)
+        in_python = {
+            (key, code): state.status
+            for key, by_code in states.items()
+            for code, state in by_code.items()
+            if state.row is not None
+        }
+        assert in_python == in_sql
 
 
 @pytest.fixture
