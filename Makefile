@@ -17,8 +17,8 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@echo "Installing the pinned dependencies into $(VENV) (a few minutes the first time)"
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@$(BIN)/pip install --quiet --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
 # The translations of the project's own text (README: Languages). The .mo files are build
