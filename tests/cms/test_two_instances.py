@@ -116,12 +116,13 @@ class Instance:
             self.process.wait()
         self.log.close()
 
-    def request(self, method, path, body=None, headers=None):
-        """(status, headers, text) of one request, redirects not followed."""
+    def request(self, method, path, body=None, headers=None, anonymous=False):
+        """(status, headers, text) of one request, redirects not followed; `anonymous`: without
+        the cookies, as a frontend asks."""
         conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             headers = {"Host": "127.0.0.1", **(headers or {})}
-            if self.cookies:
+            if self.cookies and not anonymous:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -142,13 +143,19 @@ class Instance:
         )
 
     def graphql_get(self, query):
-        status, _, text = self.request("GET", "/graphql/?" + urlencode({"query": query}))
+        """The answer, and whether it came from the shared cache (X-Cache: hit or miss)."""
+        path = "/graphql/?" + urlencode({"query": query})
+        status, headers, text = self.request("GET", path, anonymous=True)
         assert status == 200, (status, text, self.log_tail())
-        return json.loads(text)
+        return json.loads(text), headers.get("X-Cache")
 
     def graphql_post(self, query):
         status, _, text = self.request(
-            "POST", "/graphql/", json.dumps({"query": query}), {"Content-Type": "application/json"}
+            "POST",
+            "/graphql/",
+            json.dumps({"query": query}),
+            {"Content-Type": "application/json"},
+            anonymous=True,
         )
         assert status == 200, (status, text, self.log_tail())
         return json.loads(text)
@@ -291,19 +298,26 @@ def test_a_publish_through_one_instance_is_fresh_on_the_other_at_once(
         # The production settings know no MD5, which the test settings hash with.
         password=hasher.encode("editor-password", hasher.salt()),
     )
-    # B answers the current version twice: the second answer may come from the shared cache.
-    for _ in range(2):
-        assert b.graphql_get(ENTERPRISE)["data"]["enterprise"]["summary"] == "Before the edit."
+    # B answers the current version twice, the second time from the shared cache: what follows
+    # checks that a publish elsewhere invalidates it, not that a cold cache is fresh.
+    answers = [b.graphql_get(ENTERPRISE) for _ in range(2)]
+    summaries = [body["data"]["enterprise"]["summary"] for body, _ in answers]
+    assert summaries == ["Before the edit."] * 2
+    assert [cached for _, cached in answers] == ["miss", "hit"]
 
     log_in(a, "editor", "editor-password")
     publish_edit(a, record, summary="After the edit, published on A.")
 
     record.refresh_from_db()
     assert record.summary == "After the edit, published on A."
-    assert b.graphql_get(ENTERPRISE)["data"]["enterprise"] == {
+    body, cached = b.graphql_get(ENTERPRISE)
+    assert body["data"]["enterprise"] == {
         "name": record.name,
         "summary": "After the edit, published on A.",
     }
+    assert cached == "miss"
+    # And A, which never answered the query, finds B's fresh answer in the shared cache.
+    assert a.graphql_get(ENTERPRISE) == (body, "hit")
 
 
 SPAM = 'mutation { submitEnterprise(input: {name: "Spam", homepage: "filled"}) { ok } }'
