@@ -254,3 +254,20 @@ def test_a_term_filter_is_answered_from_the_term_index_of_the_link_table(gql, li
     count = next(sql for sql in entry_queries(queries) if "COUNT(" in sql)
     explained = plan(count)
     assert "directory_socialenterprise_sectors_by_term" in explained, explained
+
+
+@pytest.mark.parametrize("locale", ["en", "da"])
+def test_a_list_names_its_locales_by_id(gql, linked, locale):
+    """PostgreSQL estimates a literal locale id from its statistics; through the join on the
+    language code it guessed a tenth of the table and planned counts as index probes."""
+    from wagtail.models import Locale
+
+    ids = sorted(Locale.objects.filter(language_code__in={"en", locale}).values_list("pk"))
+    result, queries = requested(gql, FILTERED, {"filter": {"sdgs": [8]}, "locale": locale})
+    assert result["totalCount"] == 2
+    count = next(sql for sql in entry_queries(queries) if "COUNT(" in sql)
+    if locale == "en":
+        assert f'"directory_socialenterprise"."locale_id" = {ids[0][0]}' in count, count
+    else:
+        listed = ", ".join(str(pk) for (pk,) in ids)
+        assert f'"directory_socialenterprise"."locale_id" IN ({listed})' in count, count

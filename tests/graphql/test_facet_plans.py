@@ -27,6 +27,10 @@ FACETS = """query($locale: Locale) {
   }
 }"""
 
+FILTERED = FACETS.replace("$locale: Locale", "$filter: EnterpriseFilter").replace(
+    "locale: $locale", "filter: $filter"
+)
+
 RELATION_TABLES = {
     "sectors": "directory_socialenterprise_sectors",
     "sdgs": "directory_socialenterprise_sdgs",
@@ -34,9 +38,9 @@ RELATION_TABLES = {
 }
 
 
-def requested(gql, variables=None):
+def requested(gql, variables=None, query=FACETS):
     with CaptureQueriesContext(connection) as captured:
-        body = gql(FACETS, variables or {})
+        body = gql(query, variables or {})
     return body["data"]["enterprises"], [entry["sql"] for entry in captured.captured_queries]
 
 
@@ -84,6 +88,24 @@ def test_facet_queries_do_not_grow_with_the_entries_or_their_terms(gql):
 def test_a_relation_facet_groups_by_the_term_id_alone(gql):
     """Codes and labels are looked up once per term, not grouped on for every counted link."""
     add_entries(3)
-    _result, queries = requested(gql)
+    _result, queries = requested(gql, {"filter": {"countries": ["DK", "PL", "LT"]}}, FILTERED)
     for relation, table in RELATION_TABLES.items():
         assert "," not in group_by(facet_query(queries, table)), relation
+
+
+def test_unfiltered_relation_facets_read_the_kept_counts_on_postgresql(gql):
+    """An unfiltered English list's relation facets read `directory_facetcount` (migration
+    0009) and the entries with a publication window, never every link; SQLite and filtered
+    lists count the links."""
+    add_entries(3)
+    result, queries = requested(gql)
+    assert [(f["value"], f["count"]) for f in result["facets"]["sdgs"]] == [("8", 3), ("10", 1)]
+    kept = [sql for sql in queries if "directory_facetcount" in sql]
+    if connection.vendor == "postgresql":
+        assert len(kept) == len(RELATION_TABLES)
+        for sql in kept:
+            assert '"go_live_at" IS NOT NULL' in sql, sql
+    else:
+        assert kept == []
+    _result, filtered = requested(gql, {"filter": {"countries": ["DK"]}}, FILTERED)
+    assert not any("directory_facetcount" in sql for sql in filtered)

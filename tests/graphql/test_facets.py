@@ -208,3 +208,92 @@ def test_facets_cost_one_query_per_selected_dimension_and_nothing_unselected(dir
     plain_da = queries("{ enterprises(locale: da) { totalCount items { slug } } }")
     every_da = queries(ENTERPRISE_FACETS, {"locale": "da"})
     assert every_da == plain_da + 8 + 1
+
+
+# Unfiltered lists in English read the counts PostgreSQL keeps (directory migration 0009);
+# any filter counts live. Through every kind of change, both must agree with what is listed.
+
+EVERY_COUNTRY = ["DK", "PL", "LT", "SE", "EE"]
+RELATIONS = ["sectors", "sdgs", "targetGroups", "offers", "needs"]
+
+
+def kept_and_live(gql):
+    kept = gql(ENTERPRISE_FACETS)["data"]["enterprises"]
+    live = gql(ENTERPRISE_FACETS, {"filter": {"countries": EVERY_COUNTRY}})["data"]["enterprises"]
+    assert kept["totalCount"] == live["totalCount"]
+    return {name: counts(kept["facets"][name]) for name in RELATIONS}, {
+        name: counts(live["facets"][name]) for name in RELATIONS
+    }
+
+
+def test_unfiltered_facets_agree_with_live_counts_through_every_change(gql, directory):
+    import datetime
+
+    from django.utils import timezone
+
+    from directory.models import SocialEnterprise
+
+    def check():
+        kept, live = kept_and_live(gql)
+        assert kept == live
+        return kept
+
+    assert check()["sectors"] == [("Q", 3), ("I", 1), ("C", 1)]
+    care = SocialEnterprise.objects.get(slug="dk-care")
+    factories.translate_record(care, "da", name="Omsorg")  # a copy with the same links
+    assert check()["sectors"][0] == ("Q", 3)
+    factories.set_terms(care, sectors=["C", "S"], sdgs=[8])  # links replaced
+    assert check()["sectors"] == [("Q", 2), ("C", 2), ("I", 1), ("S", 1)]
+    food = SocialEnterprise.objects.get(slug="dk-food")
+    food.live = False
+    food.save()  # unpublished
+    assert ("I", 1) not in check()["sectors"]
+    food.live = True
+    food.expire_at = timezone.now() + datetime.timedelta(days=1)
+    food.save()  # published again, with a window: counted live
+    assert ("I", 1) in check()["sectors"]
+    craft = SocialEnterprise.objects.get(slug="lt-craft")
+    craft.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    craft.save()  # not yet visible
+    assert check()["targetGroups"] == []
+    craft.go_live_at = None
+    craft.expired = True
+    craft.save()
+    assert check()["targetGroups"] == []
+    SocialEnterprise.objects.filter(slug="pl-care").delete()
+    assert check()["needs"] == [("funding", 1)]
+    enterprise("ee-new", "EE", sectors=["Q"], needs=["funding"])
+    assert check()["needs"] == [("funding", 2)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts: PostgreSQL")
+def test_kept_counts_are_the_counts_from_scratch_after_every_write(gql, directory):
+    """The triggers' table equals the counts computed from the links (migration 0009's
+    backfill), for enterprises and support organisations, after writes of every kind."""
+    import importlib
+
+    from directory.models import SocialEnterprise, SupportOrganisation
+
+    scratch = importlib.import_module("directory.migrations.0009_facet_counts").backfill_sql()
+
+    def difference():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"(({scratch}) EXCEPT SELECT * FROM directory_facetcount) UNION ALL "
+                f"(SELECT * FROM directory_facetcount EXCEPT ({scratch}))"
+            )
+            return cursor.fetchall()
+
+    assert difference() == []
+    organisation = factories.SupportOrganisationFactory(slug="fund", country="DK")
+    factories.set_terms(organisation, support_types=["funder"], offers=["funding"])
+    factories.translate_record(SocialEnterprise.objects.get(slug="dk-care"), "da")
+    SocialEnterprise.objects.filter(slug="dk-food").update(live=False)
+    SocialEnterprise.objects.filter(slug="lt-craft").update(expired=True)
+    SupportOrganisation.objects.filter(slug="fund").update(expired=True)
+    SupportOrganisation.objects.filter(slug="fund").update(expired=False)
+    SocialEnterprise.objects.filter(slug="pl-care").delete()
+    assert difference() == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM directory_facetcount WHERE entries <= 0")
+        assert cursor.fetchone() == (0,)
