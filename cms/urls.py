@@ -9,7 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.graphql.views import graphql_view
 from cms.public_cache import cached_view
-from directory import feeds
+from directory import atom, feeds, open_data
+from pages.feeds import pages_feed
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -18,6 +19,21 @@ urlpatterns = [
     path("graphql/", graphql_view, name="graphql"),
     path("events.ics", cached_view(feeds.events_feed), name="events-ics"),
     path("events/<slug:slug>.ics", cached_view(feeds.event_ics), name="event-ics"),
+    path("feeds/enterprises.atom", cached_view(atom.enterprises_feed), name="enterprises-atom"),
+    path("feeds/events.atom", cached_view(atom.events_feed), name="events-atom"),
+    path("feeds/pages.atom", cached_view(pages_feed), name="pages-atom"),
+    path("open-data/", cached_view(open_data.index), name="open-data"),
+    path(
+        "open-data/enterprises.csv",
+        cached_view(open_data.enterprises_csv),
+        name="open-data-enterprises-csv",
+    ),
+    path(
+        "open-data/enterprises.json",
+        cached_view(open_data.enterprises_json),
+        name="open-data-enterprises-json",
+    ),
+    path("open-data/hsds.json", cached_view(open_data.hsds_json), name="open-data-hsds"),
 ]
 
 if settings.DEBUG:

@@ -8,7 +8,6 @@ VTIMEZONE for every zone used, so calendar apps show the local time it was annou
 """
 
 import datetime
-import re
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -16,7 +15,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -25,12 +23,13 @@ import icalendar
 from cms.graphql.batches import share_batch
 from cms.graphql.errors import BadUserInput
 from cms.graphql.fields import load_localized, requested_language
-from cms.graphql.locales import SOURCE_LANGUAGE, best_locale
+from cms.graphql.locales import best_locale
+from cms.query_string import check_known, field_arguments, locale
 from cms.visibility import visible_records
 from directory import models
 from directory.jsonld import attends_online, event_zone, plain_text
 from directory.links import event_ics_url, public_base_url
-from directory.schema import filter_events
+from directory.schema import DirectoryQuery, filter_events
 
 PRODID = "-//Social Enterprise Support Network//Event calendar//EN"
 REFRESH = datetime.timedelta(hours=1)
@@ -43,81 +42,22 @@ ICAL_STATUS = {
     "cancelled": "CANCELLED",
 }
 
-LIST_PARAMETERS = ("countries", "formats", "types", "topics", "statuses")
-PARAMETERS = ("locale", *LIST_PARAMETERS, "from", "to")
-
-# A "+" in a query string arrives as a space: "2030-05-30T10:00:00 02:00" meant +02:00.
-_OFFSET_AS_SPACE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+# The `events` query's arguments but its page and order: the calendar holds every match.
+SKIPPED_ARGUMENTS = ("order", "limit", "offset", "search")
 
 
 # Query string -------------------------------------------------------------------------------
 
 
-def _values(request, name):
-    """`?countries=DK,PL` and `?countries=DK&countries=PL` mean the same."""
-    return [
-        part.strip()
-        for raw in request.GET.getlist(name)
-        for part in raw.split(",")
-        if part.strip()
-    ]
-
-
-def _choices(values, choices, argument):
-    """Stored values ("in_person") or GraphQL enum names ("IN_PERSON"), any case."""
-    allowed = {value for value, _label in choices}
-    normalised = [value.lower().replace("-", "_") for value in values]
-    unknown = [raw for raw, value in zip(values, normalised, strict=True) if value not in allowed]
-    if unknown:
-        raise BadUserInput(
-            f"Unknown {argument}: {', '.join(unknown)}. Use {', '.join(sorted(allowed))}."
-        )
-    return normalised
-
-
-def _instant(value, argument):
-    value = _OFFSET_AS_SPACE.sub(r"\1+\2", value.strip())
-    try:
-        parsed = parse_datetime(value)
-        if parsed is None and (day := parse_date(value)):
-            parsed = datetime.datetime.combine(day, datetime.time())
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise BadUserInput(
-            f'"{argument}" is not an ISO 8601 date or date-time: {value}. '
-            "Use e.g. 2030-05-30 or 2030-05-30T10:00:00+02:00."
-        )
-    # Without an offset, UTC: the same instant for every subscriber.
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
-
-
-def _locale(request):
-    code = request.GET.get("locale") or SOURCE_LANGUAGE
-    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
-    if code not in codes:
-        raise BadUserInput(f"Unknown locale: {code}. Use one of {', '.join(codes)}.")
-    return code
-
-
 def feed_arguments(request):
     """The locale and the `EventFilter` a query string asks for; upcoming events by default."""
-    unknown = sorted(set(request.GET) - set(PARAMETERS))
-    if unknown:
-        raise BadUserInput(
-            f"Unknown parameter(s): {', '.join(unknown)}. Use {', '.join(PARAMETERS)}."
-        )
-    code = _locale(request)
-    filter = {name: _values(request, name) for name in LIST_PARAMETERS}
-    filter["formats"] = _choices(filter["formats"], models.EventFormat.choices, "formats")
-    filter["statuses"] = _choices(filter["statuses"], models.EventStatus.choices, "statuses")
+    arguments = field_arguments(request.GET, DirectoryQuery.events, skip=SKIPPED_ARGUMENTS)
+    filter = arguments.get("filter", {})
     now = timezone.now()
-    filter["from_"] = _instant(request.GET["from"], "from") if request.GET.get("from") else now
-    if request.GET.get("to"):
-        filter["to"] = _instant(request.GET["to"], "to")
-        if not request.GET.get("from") and filter["to"] < now:
-            raise BadUserInput('"to" is in the past: add "from" to get past events.')
-    return code, filter
+    filter.setdefault("from_", now)
+    if "to" in filter and not request.GET.get("from") and filter["to"] < now:
+        raise BadUserInput('"to" is in the past: add "from" to get past events.')
+    return arguments["locale"], filter
 
 
 # Calendar -----------------------------------------------------------------------------------
@@ -290,11 +230,9 @@ def events_feed(request):
 @require_safe
 def event_ics(request, slug):
     """One public event, for "add to calendar"; 404 for drafts and unknown slugs."""
-    unknown = sorted(set(request.GET) - {"locale"})
     try:
-        if unknown:
-            raise BadUserInput(f"Unknown parameter(s): {', '.join(unknown)}. Use locale.")
-        code = _locale(request)
+        check_known(request.GET, ["locale"])
+        code = locale(request.GET)
     except BadUserInput as error:
         return _text(error.message, 400)
     events = _events(_public_events(code).filter(slug=slug))

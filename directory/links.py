@@ -1,4 +1,4 @@
-"""Public addresses of directory records, for the API, JSON-LD and the calendar feeds.
+"""Public addresses of directory records, for the API, JSON-LD and the feeds.
 
 Models declare fields with these (an event's `icsUrl`), so this module sits below the models
 and imports none of the directory's other modules.
@@ -6,19 +6,13 @@ and imports none of the directory's other modules.
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 
 from cms.graphql.fields import requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE
+from cms.links import absolute_url, frontend_url, public_base_url
 
-
-def public_base_url():
-    return (settings.PUBLIC_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-
-
-def absolute_url(url):
-    return url if "://" in url else public_base_url() + url
+__all__ = ["IcsUrl", "absolute_url", "event_ics_url", "frontend_url", "public_base_url"]
 
 
 def event_ics_url(event, language=SOURCE_LANGUAGE):

@@ -161,6 +161,29 @@ def search_ids(query):
     return [page.pk for page in WagtailPage.objects.search(search_words(query))[:1000]]
 
 
+def listed_pages(code, type=None, topic=None, search=None):
+    """(queryset, search ranking or None) of the public pages `pages` lists: below the home
+    pages, in their best locale for `code`, of a type, on a topic, matching a search. Shared
+    with the Atom feed (pages/feeds.py)."""
+    queryset = best_locale(visible_pages().filter(depth__gt=2), code)
+    if type is not None:
+        app_label, model_name = getattr(type, "value", type).split(".")
+        queryset = queryset.filter(
+            content_type__app_label=app_label, content_type__model=model_name.lower()
+        )
+    if topic:
+        queryset = topic_filter(queryset, topic)
+    ranking = None
+    if search:
+        ids = search_ids(search)
+        queryset = queryset.filter(pk__in=ids)
+        ranking = Case(
+            *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)),
+            output_field=IntegerField(),
+        )
+    return queryset, ranking
+
+
 class PagesQuery:
     page = graphene.Field(
         PageInterface,
@@ -220,22 +243,7 @@ class PagesQuery:
     ):
         limit, offset = check_limit(limit, offset)
         code = set_requested_language(info, locale)
-        queryset = best_locale(visible_pages().filter(depth__gt=2), code)
-        if type is not None:
-            app_label, model_name = getattr(type, "value", type).split(".")
-            queryset = queryset.filter(
-                content_type__app_label=app_label, content_type__model=model_name.lower()
-            )
-        if topic:
-            queryset = topic_filter(queryset, topic)
-        ranking = None
-        if search:
-            ids = search_ids(search)
-            queryset = queryset.filter(pk__in=ids)
-            ranking = Case(
-                *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)),
-                output_field=IntegerField(),
-            )
+        queryset, ranking = listed_pages(code, type, topic, search)
         if order is not None:
             queryset = queryset.order_by(getattr(order, "value", order), "pk")
         elif ranking is not None:

@@ -319,6 +319,18 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Where this CMS is publicly reachable, for absolute links (calendar feeds, JSON-LD);
 # WAGTAILADMIN_BASE_URL when empty.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+# The public website (the frontends'), which Atom feed entries link to; PUBLIC_BASE_URL when
+# empty. Where an item lives there: {locale} is a language code, {slug} a record's slug, {path}
+# a page's path within its locale ("/" is home, "/library/x/").
+FRONTEND_BASE_URL = os.environ.get("FRONTEND_BASE_URL", "")
+FRONTEND_PATHS = {
+    "enterprise": os.environ.get("FRONTEND_ENTERPRISE_PATH", "/{locale}/enterprises/{slug}/"),
+    "event": os.environ.get("FRONTEND_EVENT_PATH", "/{locale}/events/{slug}/"),
+    "page": os.environ.get("FRONTEND_PAGE_PATH", "/{locale}{path}"),
+}
+# Open data files (/open-data/) of more records than this are streamed as they are written and
+# not kept in the response cache; smaller ones are kept between publishes (README: Open data).
+OPEN_DATA_STREAM_ABOVE = int(os.environ.get("OPEN_DATA_STREAM_ABOVE", "5000"))
 
 # Background work (django-tasks). The immediate backend runs a task at once, in the process that
 # enqueued it (tests, `make run`); production.py defaults to the database backend, whose tasks

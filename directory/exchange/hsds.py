@@ -26,29 +26,44 @@ def hsds_organisations(record_type, language):
     organisations: one per support type; enterprises: one for the enterprise's activity) with
     name, description and status "active". Everything else HSDS defines is left out.
     """
-    model = record_type.model
-    queryset = (
-        best_locale(visible_records(model), language)
+    organisations = list(hsds_contents(record_type, language))
+    return hsds_page(organisations, len(organisations))
+
+
+def hsds_page(contents, total):
+    """HSDS's paginated response around `contents` (a list, or an iterator of `total`)."""
+    return {
+        "total_items": total,
+        "total_pages": 1,
+        "page_number": 1,
+        "size": total,
+        "first_page": True,
+        "last_page": True,
+        "empty": not total,
+        "contents": contents,
+    }
+
+
+def hsds_queryset(record_type, language):
+    """The public entries an HSDS export holds, one per translation group, in `language`."""
+    return (
+        best_locale(visible_records(record_type.model), language)
         .select_related("locale")
         .order_by("slug", "pk")
     )
+
+
+def hsds_contents(record_type, language, chunk_size=500):
+    """The HSDS organizations, one at a time: rows are read `chunk_size` at a time (with their
+    support types per chunk), so memory stays fixed whatever the number of entries."""
+    model = record_type.model
+    queryset = hsds_queryset(record_type, language)
     is_organisation = model is directory.SupportOrganisation
     if is_organisation:
         queryset = queryset.prefetch_related("support_types")
     labels = _term_labels(directory.SupportType, language) if is_organisation else {}
-    organisations = [
-        _hsds_organisation(entry, is_organisation, labels) for entry in queryset.iterator(500)
-    ]
-    return {
-        "total_items": len(organisations),
-        "total_pages": 1,
-        "page_number": 1,
-        "size": len(organisations),
-        "first_page": True,
-        "last_page": True,
-        "empty": not organisations,
-        "contents": organisations,
-    }
+    for entry in queryset.iterator(chunk_size):
+        yield _hsds_organisation(entry, is_organisation, labels)
 
 
 def _term_labels(model, language):

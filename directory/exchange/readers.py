@@ -67,6 +67,9 @@ def read_json(handle):
         raise FileError(
             f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+    if isinstance(data, dict) and isinstance(data.get("records"), list):
+        # An open-data file (/open-data/enterprises.json): its records, under its licence.
+        data = data["records"]
     if not isinstance(data, list):
         raise FileError("a JSON import is an array of objects, one per record")
     rows, errors = [], []
