@@ -55,7 +55,7 @@ run: $(STAMP) $(COMPILED) ## Set up SQLite with demo content and serve the admin
 	@$(MANAGE) migrate_summary
 	@$(MANAGE) seed_demo --quiet
 	@$(MANAGE) ensure_admin --url http://$(HOST):$(PORT)
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(MANAGE) runserver $(HOST):$(PORT)
 
 .PHONY: serve
 serve: $(STAMP) $(COMPILED) ## Serve with production settings: gunicorn plus the task worker (needs SECRET_KEY, ALLOWED_HOSTS; README: Production)

@@ -69,11 +69,8 @@ def test_an_address_set_in_the_environment_wins_over_the_served_one(tmp_path):
     assert lines == ["https://tunnel.example"] * 4
 
 
-def test_dev_settings_read_the_base_url_from_the_environment():
-    script = "from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL)"
-    environment = dict(
-        os.environ, DJANGO_SETTINGS_MODULE="cms.settings.dev", WAGTAILADMIN_BASE_URL=SERVED
-    )
+def run_with_dev_settings(script, **env):
+    environment = dict(os.environ, DJANGO_SETTINGS_MODULE="cms.settings.dev", **env)
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=ROOT,
@@ -82,7 +79,23 @@ def test_dev_settings_read_the_base_url_from_the_environment():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_dev_settings_read_the_base_url_from_the_environment():
+    script = "from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL)"
+    result = run_with_dev_settings(script, WAGTAILADMIN_BASE_URL=SERVED)
     assert result.stdout.strip() == SERVED
+
+
+def test_the_dev_server_prints_each_of_djangos_log_lines_once():
+    script = (
+        "import logging; "
+        "logging.getLogger('django.utils.autoreload').info('Watching for file changes'); "
+        "logging.getLogger('django.request').warning('Not Found: /nowhere/')"
+    )
+    result = run_with_dev_settings(script, LOG_LEVEL="INFO")
+    assert result.stderr.splitlines() == ["Watching for file changes", "Not Found: /nowhere/"]
 
 
 @pytest.fixture
