@@ -9,6 +9,7 @@ has a column for it and the group editor shows it above the permissions. The REA
 import re
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.ui.tables import Column
 from wagtail.users.views import groups
@@ -49,7 +50,12 @@ def group_role(name):
 class IndexView(groups.IndexView):
     columns = [
         *groups.IndexView.columns,
-        Column("role", label=_("May"), accessor=lambda group: group_role(group.name)),
+        # A context: without it, every catalog's "May" would also be the month in dates.
+        Column(
+            "role",
+            label=pgettext_lazy("what a group may do", "May"),
+            accessor=lambda group: group_role(group.name),
+        ),
     ]
 
 
