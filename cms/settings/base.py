@@ -332,6 +332,12 @@ FRONTEND_PATHS = {
 # not kept in the response cache; smaller ones are kept between publishes (README: Open data).
 OPEN_DATA_STREAM_ABOVE = int(os.environ.get("OPEN_DATA_STREAM_ABOVE", "5000"))
 
+# Freshness of directory entries (README: Freshness): an entry not verified within this many days
+# is `stale`, and its private contact is asked once per period whether it is still correct, with
+# links valid for DIRECTORY_VERIFICATION_LINK_DAYS.
+DIRECTORY_STALE_AFTER_DAYS = env_int("DIRECTORY_STALE_AFTER_DAYS", 365)
+DIRECTORY_VERIFICATION_LINK_DAYS = env_int("DIRECTORY_VERIFICATION_LINK_DAYS", 60)
+
 # Background work (django-tasks). The immediate backend runs a task at once, in the process that
 # enqueued it (tests, `make run`); production.py defaults to the database backend, whose tasks
 # `manage.py db_worker` runs. A task enqueued inside a transaction is seen by that worker only
