@@ -7,7 +7,8 @@ token, private contact fields, a download of a draft page) writes a marker of it
 linked from public content so that nested relations reach it. Then every surface is asked:
 every root field of the live schema (selections generated from the schema itself, so a new
 field is covered without editing this file) in `en` and `lv`, search, facets, partnerMatches,
-the .ics feeds, the server-rendered HTML (every page a crawl reaches from each home page, and the
+the .ics feeds, the Atom feeds and open data files (also filtered by hidden codes), the
+server-rendered HTML (every page a crawl reaches from each home page, and the
 hostile pages' own addresses) and every document a public answer links to.
 
 A marker in an answer is a leak, unless the request itself carried it (an error that repeats
@@ -495,6 +496,7 @@ def hostile_site(db):
         title="Public article",
         slug="public-article",
         intro=marker(CANARY, "page-intro"),
+        search_description=marker(CANARY, "page-searchdescription"),
         hero_image=public_image,
         body=[
             ("paragraph", RichText("<p>Public words.</p>")),
@@ -931,26 +933,61 @@ def probe_calendars(client, matrix, site):
         matrix.scan(f"ics {url}", url, unfold_ics(body_text(response)))
 
 
-def probe_feeds(client, matrix):
-    """Atom feeds and open data, where the project serves them (API.md names them)."""
-    for path in [
-        "/feeds/enterprises.atom",
-        "/feeds/events.atom",
-        "/feeds/pages.atom",
-        "/open-data/enterprises.csv",
-        "/open-data/enterprises.json",
-        "/open-data/hsds.json",
+FEED_PATHS = [
+    "/feeds/enterprises.atom",
+    "/feeds/events.atom",
+    "/feeds/pages.atom",
+    "/open-data/enterprises.csv",
+    "/open-data/enterprises.json",
+    "/open-data/hsds.json",
+]
+
+
+def feed_filter_urls(site):
+    """Atom feeds filtered by the codes only hidden records carry: any entry is a leak."""
+    from cms.query_string import parameters_of
+    from directory.schema import DirectoryQuery
+
+    urls = []
+    for path, field, prefix in [
+        ("/feeds/enterprises.atom", DirectoryQuery.enterprises, ""),
+        ("/feeds/events.atom", DirectoryQuery.events, "events."),
     ]:
+        names = parameters_of(field)
+        for dimension, values in site.hidden_codes.items():
+            name = dimension.removeprefix(prefix)
+            if dimension.startswith("events.") != bool(prefix) or name not in names:
+                continue
+            for value, states in values.items():
+                urls.append((f"{path}?{urlencode({name: value})}", states))
+    return urls
+
+
+def probe_feeds(client, matrix, site):
+    """Atom feeds and open data (API.md names them), in every locale and none, and the feeds
+    filtered by hidden codes."""
+    urls = [("/open-data/", None)]
+    for path in FEED_PATHS:
+        urls.append((path, None))
+        urls.extend((f"{path}?{urlencode({'locale': locale})}", None) for locale in LOCALES)
+    urls.extend(feed_filter_urls(site))
+    for url, hidden_states in urls:
+        path = urlsplit(url).path
         try:
             resolve(path)
         except Resolver404:
             continue
-        for locale in LOCALES:
-            url = f"{path}?locale={locale}"
-            response = client.get(url)
-            if response.status_code >= 500:
-                matrix.unprobed.append((f"feed {url}", f"HTTP {response.status_code}"))
-            matrix.scan(f"feed {url}", url, body_text(response))
+        response = client.get(url)
+        # Named by path, so each file must show public content (the canary) on its own.
+        surface = f"{path} {url}"
+        if response.status_code >= 500:
+            matrix.unprobed.append((surface, f"HTTP {response.status_code}"))
+        text = body_text(response)
+        matrix.scan(surface, url, text)
+        if hidden_states and response.status_code == 200 and "<entry" in text:
+            matrix.leaks.append(("|".join(sorted(hidden_states)), surface, "a filtered entry"))
+        elif hidden_states and response.status_code != 200:
+            matrix.unprobed.append((surface, f"HTTP {response.status_code}"))
 
 
 def local_path(link):
@@ -1012,7 +1049,7 @@ def test_no_hostile_state_leaks_through_any_surface(client, hostile_site, lifted
     matrix = Matrix(hostile_site)
     probe_graphql(client, matrix, graphql_schema, hostile_site)
     probe_calendars(client, matrix, hostile_site)
-    probe_feeds(client, matrix)
+    probe_feeds(client, matrix, hostile_site)
     probe_html_and_documents(client, matrix, hostile_site)
 
     cells = len(STATES) * len(matrix.surfaces)
@@ -1020,7 +1057,8 @@ def test_no_hostile_state_leaks_through_any_surface(client, hostile_site, lifted
         f"privacy matrix: {len(STATES)} states x {len(matrix.surfaces)} surfaces = {cells} cells"
     )
     print(summary)
-    blind = {"graphql", "ics", "html", "document"} - matrix.canaries
+    served = {path for path in FEED_PATHS if any(s.startswith(path) for s in matrix.surfaces)}
+    blind = {"graphql", "ics", "html", "document", *served} - matrix.canaries
     assert not blind, f"These surfaces never showed public content: {sorted(blind)}"
     report = matrix.report()
     assert not report, f"{summary}\n{report}"
