@@ -39,6 +39,7 @@ from cms.graphql.fields import (
     GraphQLTerms,
     LocalizedRelation,
 )
+from directory.freshness import is_stale
 from directory.jsonld import JSON, JsonLd
 
 from .base import (
@@ -154,9 +155,15 @@ class DirectoryEntry(PublishableSnippet):
         blank=True,
         help_text=_("When someone last checked this entry with the organisation."),
     )
+    # Bookkeeping of the yearly "still correct?" e-mail (directory/verification): written to
+    # every row of the translation group by a plain UPDATE, never in a revision, since it is
+    # not content and must not bust the public caches.
+    verification_requested = models.DateField(
+        _("verification last requested"), null=True, blank=True, editable=False
+    )
 
     # Private fields are listed here so that a test can prove the API never exposes them.
-    private_fields = ("contact_name", "contact_email")
+    private_fields = ("contact_name", "contact_email", "verification_requested")
 
     search_fields = [
         index.SearchField("name", boost=3),
@@ -193,7 +200,16 @@ class DirectoryEntry(PublishableSnippet):
         GraphQLBoolean("seeking_partners", required=True),
         GraphQLTerms("offers", "directory.Term", "localized_offers"),
         GraphQLTerms("needs", "directory.Term", "localized_needs"),
-        GraphQLString("last_verified"),
+        GraphQLField(
+            "last_verified",
+            graphene.Date,
+            description="When the entry was last checked with the organisation; null: never.",
+        ),
+        GraphQLBoolean(
+            "stale",
+            required=True,
+            description="Not verified within the network's period (a year by default), or never.",
+        ),
         GraphQLField(
             "json_ld", JSON, source="json_ld_value", description="schema.org Organization."
         ),
@@ -230,6 +246,10 @@ class DirectoryEntry(PublishableSnippet):
 
     def __str__(self):
         return self.name
+
+    @property
+    def stale(self):
+        return is_stale(self.last_verified)
 
 
 def _entry_panels(*specific):
