@@ -23,7 +23,9 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from wagtail.models import DraftStateMixin, Locale, Page
+from wagtail.models import DraftStateMixin, Page
+
+from cms.locale_ids import locale_ids
 
 
 def in_publication_window():
@@ -95,10 +97,8 @@ def version_key(row):
 def visible_version_map(rows, language_code):
     """`version_key(row)` -> the visible version `visible_versions` would give for it."""
     chain = [language_code, settings.LANGUAGE_CODE]
-    rank_of = {
-        locale.pk: chain.index(locale.language_code)
-        for locale in Locale.objects.filter(language_code__in=chain)
-    }
+    ids = locale_ids()
+    rank_of = {ids[code]: chain.index(code) for code in chain if code in ids}
     keys_by_model = {}
     for row in rows:
         model, key = version_key(row)
@@ -107,8 +107,10 @@ def visible_version_map(rows, language_code):
     for model, keys in keys_by_model.items():
         queryset = visible_pages() if model is Page else visible_records(model)
         candidates = queryset.filter(translation_key__in=keys, locale_id__in=rank_of)
-        if model is Page:
-            candidates = candidates.specific()
+        # Served rows say which locale they are in (GraphQL `locale`), without a query each.
+        candidates = (
+            candidates.specific() if model is Page else candidates.select_related("locale")
+        )
         for candidate in candidates:
             key = (model, candidate.translation_key)
             current = best.get(key)

@@ -15,10 +15,10 @@ from grapple.registry import registry
 
 import graphene
 
-from cms.visibility import visible_records
+from cms.visibility import visible_version_map
 
 from .batches import share_batch
-from .locales import SOURCE_LANGUAGE, fallback_chain, language_code
+from .locales import SOURCE_LANGUAGE, language_code
 
 
 def set_requested_language(info, locale):
@@ -30,26 +30,6 @@ def set_requested_language(info, locale):
 
 def requested_language(info):
     return getattr(info.context, "graphql_language", SOURCE_LANGUAGE)
-
-
-def _localize(model, rows, code):
-    """Map source rows to their best public version, keyed by translation_key."""
-    keys = {row.translation_key for row in rows}
-    if not keys:
-        return {}
-    chain = fallback_chain(code)
-    best = {}
-    candidates = (
-        visible_records(model)
-        .filter(translation_key__in=keys, locale__language_code__in=chain)
-        .select_related("locale")
-    )
-    for row in candidates:
-        current = best.get(row.translation_key)
-        rank = chain.index(row.locale.language_code)
-        if current is None or rank < chain.index(current.locale.language_code):
-            best[row.translation_key] = row
-    return best
 
 
 def load_localized(instance, info, relation):
@@ -68,7 +48,14 @@ def load_localized(instance, info, relation):
                 value = getattr(item, relation)
                 related[id(item)] = [value] if value is not None else []
         every_row = [row for rows in related.values() for row in rows]
-        best = _localize(field.related_model, every_row, requested_language(info))
+        # The rule's own swap (cms.visibility), keyed here by translation key alone: one
+        # relation points at rows of one model.
+        best = {
+            key: row
+            for (_model, key), row in visible_version_map(
+                every_row, requested_language(info)
+            ).items()
+        }
         share_batch(list(best.values()))
         for item in batch:
             setattr(

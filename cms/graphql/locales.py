@@ -1,9 +1,11 @@
-"""The Locale enum and the fallback chain."""
+"""The Locale enum and the fallback of lists to English (`best_locale`)."""
 
 from django.conf import settings
 from django.db.models import Q
 
 import graphene
+
+from cms.locale_ids import locale_id
 
 Locale = graphene.Enum(
     "Locale",
@@ -21,21 +23,18 @@ def language_code(value):
     return getattr(value, "value", value)
 
 
-def fallback_chain(code):
-    """Requested locale first, then the source language."""
-    return [code] if code == SOURCE_LANGUAGE else [code, SOURCE_LANGUAGE]
-
-
 def best_locale(visible, code):
     """One row per translation group: the requested locale where visible, else English.
 
     `visible` must already hold only public rows, so a draft translation never hides the
-    published English row.
+    published English row. Locales are compared by id (`cms.locale_ids`), so the list query
+    reads its table alone, along its (locale_id, order) indexes.
     """
+    requested = locale_id(code)
     if code == SOURCE_LANGUAGE:
-        return visible.filter(locale__language_code=code)
-    translated = visible.filter(locale__language_code=code).values("translation_key")
+        return visible.filter(locale_id=requested)
+    translated = visible.filter(locale_id=requested).values("translation_key")
     return visible.filter(
-        Q(locale__language_code=code)
-        | (Q(locale__language_code=SOURCE_LANGUAGE) & ~Q(translation_key__in=translated))
+        Q(locale_id=requested)
+        | (Q(locale_id=locale_id(SOURCE_LANGUAGE)) & ~Q(translation_key__in=translated))
     )

@@ -1,12 +1,11 @@
 """Where each translation stands: one status per translatable object and configured locale.
 
-The rule is written as SQL expressions, so the admin report can filter and paginate by status
-in the database (`status_expression`), and `translation_states()` applies the same expressions
-to a batch of objects (the GraphQL `translations` field, the report's page of rows) in two
-queries, whatever the batch size: one over the rows, then one over the wagtail-localize
-translations they are synced from (left out when there are none). Splitting them keeps each
-expression small: built into every row as `status_expression` does, the wagtail-localize part
-made the `translations` field cost more than the list it belongs to.
+The rule has two forms. `status_expression` writes it as SQL, so the admin report can filter
+and paginate by status in the database. `translation_states()` applies it in Python to a batch
+of objects (the GraphQL `translations` field, the report's page of rows) from two flat queries,
+whatever the batch size: the groups' rows, and what wagtail-localize knows of them. Built into
+every row as SQL, the rule cost more to build and run than the list it decorates. The tests of
+the statuses check that both forms agree on every row.
 
 For the row of a translation group in a locale, checked in this order:
 
