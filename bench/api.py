@@ -5,8 +5,9 @@ DATABASE_URL), fills it with 110 articles and 110 social enterprises, half of ea
 into Danish and Polish with wagtail-localize, then asks for 10 and 100 of them what a
 frontend's list of cards asks: our GraphQL without and with `translations` (the language
 switcher), and API v2 with its own `translations` field (bench/urls.py). The requests take
-turns; it prints, per endpoint, the SQL queries of one request and the median latency of 15
-(after 2 warm-ups), then what translations add to our lists and ours/v2.
+turns; it prints, per list and N, the SQL queries of one request of each, their p50 latency
+over 15 requests (after 2 warm-ups), what translations add to our list and ours/v2. The
+server-side response cache is off (bench/settings.py): every request does its work.
 
 `--save FILE` writes the results as JSON; `--compare FILE` prints them beside a saved run (run
 this file from a checkout of the old code to get the "before").
@@ -17,7 +18,6 @@ Run with DJANGO_SETTINGS_MODULE=bench.settings (bench/urls.py holds the v2 endpo
 import argparse
 import contextlib
 import json
-import math
 import os
 import shutil
 import statistics
@@ -399,81 +399,98 @@ def table(header, lines):
     return "\n".join([render(lines[0]), rule, *(render(line) for line in lines[1:])])
 
 
-def ratios(results):
-    """{(list, N): (share translations add to ours, ms ours/v2, SQL ours/v2)}."""
+def by_list(results):
+    """{(list, N): {kind: row}} of a run's results."""
     found = {}
     for row in results:
         found.setdefault((row["list"], row["limit"]), {})[row["kind"]] = row
-    answer = {}
-    for key, kinds in found.items():
-        bare, ours, v2 = kinds[OURS_BARE], kinds[OURS], kinds[V2]
-        answer[key] = (
-            ours["ms"] / bare["ms"] - 1,
-            ours["ms"] / v2["ms"],
-            ours["queries"] / v2["queries"],
-        )
-    return answer
+    return found
+
+
+def summary(kinds):
+    """The numbers of one list at one N: SQL queries and p50 of ours without translations, ours
+    and v2, what translations add to ours and ours/v2."""
+    bare, ours, v2 = kinds[OURS_BARE], kinds[OURS], kinds[V2]
+    return {
+        "sql": f"{bare['queries']} / {ours['queries']} / {v2['queries']}",
+        "bare": bare["ms"],
+        "ours": ours["ms"],
+        "v2": v2["ms"],
+        "added": ours["ms"] / bare["ms"] - 1,
+        "ratio": ours["ms"] / v2["ms"],
+    }
 
 
 def report(run, before=None):
-    """The tables of a run; with `before` (an earlier run, as saved), both side by side."""
-    results = run["results"]
+    """One line per list and N; with `before` (an earlier run, as saved), both side by side."""
+    lists = by_list(run["results"])
     if before is None:
-        lines = [
-            (row["name"], row["limit"], row["queries"], f"{row['ms']:.1f}") for row in results
-        ]
-        out = [table(("endpoint", "N", "SQL queries", "median ms"), lines), ""]
-        lines = [
-            (name, limit, f"{added:+.0%}", f"{ms:.2f}", f"{sql:.2f}")
-            for (name, limit), (added, ms, sql) in ratios(results).items()
-        ]
-        header = ("list", "N", "translations add", "ms ours/v2", "SQL ours/v2")
-        out.append(table(header, lines))
-        return "\n".join(out)
-
-    earlier = {(row["name"], row["limit"]): row for row in before["results"]}
-    lines = []
-    for row in results:
-        old = earlier.get((row["name"], row["limit"]))
-        lines.append(
-            (
-                row["name"],
-                row["limit"],
-                old["queries"] if old else "",
-                row["queries"],
-                f"{old['ms']:.1f}" if old else "",
-                f"{row['ms']:.1f}",
+        lines = []
+        for (name, limit), kinds in lists.items():
+            found = summary(kinds)
+            lines.append(
+                (
+                    name,
+                    limit,
+                    found["sql"],
+                    f"{found['bare']:.1f}",
+                    f"{found['ours']:.1f}",
+                    f"{found['v2']:.1f}",
+                    f"{found['added']:+.0%}",
+                    f"{found['ratio']:.2f}",
+                )
             )
+        header = (
+            "list",
+            "N",
+            "SQL bare/ours/v2",
+            "p50 ms bare",
+            "p50 ms ours",
+            "p50 ms v2",
+            "translations add",
+            "ours/v2",
         )
-    header = ("endpoint", "N", "SQL before", "SQL after", "ms before", "ms after")
-    out = [table(header, lines), ""]
-    old_ratios = ratios(before["results"])
+        return table(header, lines) + GOALS
+    earlier = by_list(before["results"])
     lines = []
-    for key, (added, ms, sql) in ratios(results).items():
-        old_added, old_ms, old_sql = old_ratios.get(key, (math.nan,) * 3)
+    for key, kinds in lists.items():
+        found = summary(kinds)
+        old = summary(earlier[key]) if key in earlier else None
+
+        def pair(name, form, found=found, old=old):
+            return (format(old[name], form) if old else "?", format(found[name], form))
+
         lines.append(
             (
                 *key,
-                f"{old_added:+.0%}",
-                f"{added:+.0%}",
-                f"{old_ms:.2f}",
-                f"{ms:.2f}",
-                f"{old_sql:.2f}",
-                f"{sql:.2f}",
+                *pair("sql", ""),
+                *pair("ours", ".1f"),
+                *pair("v2", ".1f"),
+                *pair("added", "+.0%"),
+                *pair("ratio", ".2f"),
             )
         )
     header = (
         "list",
         "N",
+        "SQL before",
+        "after",
+        "p50 ours before",
+        "after",
+        "p50 v2 before",
+        "after",
         "translations add, before",
         "after",
-        "ms ours/v2, before",
-        "after",
-        "SQL ours/v2, before",
+        "ours/v2, before",
         "after",
     )
-    out.append(table(header, lines))
-    return "\n".join(out)
+    return table(header, lines) + GOALS
+
+
+GOALS = (
+    "\n\nSQL: queries of one request (ours without translations / ours / API v2). Issue 10's"
+    " goals:\ntranslations add at most +30 % to our list; ours/v2 at most 0.50."
+)
 
 
 @contextlib.contextmanager
@@ -524,6 +541,7 @@ def main():
     from django.test import Client
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     results = []
     with throwaway_database() as vendor:
         progress(f"bench-api: created a throwaway {vendor} database; creating content")
@@ -553,7 +571,9 @@ def main():
         f"API benchmark on {vendor}: {RECORDS} articles, {RECORDS} enterprises, half of them ",
         end="",
     )
-    print(f"translated; median of {RUNS} requests each, taking turns, after {WARMUP} warm-ups")
+    print(f"translated; p50 of {RUNS} requests each, taking turns, after {WARMUP} warm-ups")
+    # The machine's load: a busy machine stretches every p50, and ratios less so.
+    print(f"load average before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}\n")
     print(report(run, before))
 
 
