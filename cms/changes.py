@@ -44,6 +44,8 @@ CONTENT_MODELS = {
 
 
 def is_content(model):
+    if getattr(model, "public_content", True) is False:  # a log or private data in a content app
+        return False
     meta = model._meta
     if meta.app_label in CONTENT_APPS or meta.label_lower in CONTENT_MODELS:
         return True

@@ -10,7 +10,8 @@ before its vocabulary is. The API resolves each related row to the best translat
 requested locale.
 
 The modules, lower first: `base` (what every publishable record shares), `vocabularies`,
-`entries` (enterprises and support organisations), `events`. Import from `directory.models`.
+`entries` (enterprises and support organisations), `events`, `outreach` (the log of
+messages to entries and the alert subscriptions). Import from `directory.models`.
 """
 
 from .base import (
@@ -27,6 +28,7 @@ from .entries import (
     entry_translatable_fields,
 )
 from .events import Event, EventFormat, EventStatus
+from .outreach import AlertSubscription, ContactMessage
 from .vocabularies import (
     VOCABULARY_MODELS,
     CollaborationTerm,
@@ -43,8 +45,10 @@ from .vocabularies import (
 )
 
 __all__ = [
+    "AlertSubscription",
     "VOCABULARY_MODELS",
     "CollaborationTerm",
+    "ContactMessage",
     "DirectoryEntry",
     "Event",
     "EventFormat",

@@ -103,6 +103,14 @@ class DirectoryEntry(PublishableSnippet):
         blank=True,
         help_text=_("Private: for the network's staff only, never published."),
     )
+    accepts_contact = models.BooleanField(
+        _("accepts messages from visitors"),
+        default=True,
+        help_text=_(
+            "Visitors may write to the private contact through the directory, which relays "
+            "their message without showing the address. Unticked when the contact opts out."
+        ),
+    )
 
     sectors = ParentalManyToManyField(
         Sector,
@@ -200,6 +208,12 @@ class DirectoryEntry(PublishableSnippet):
         GraphQLBoolean("seeking_partners", required=True),
         GraphQLTerms("offers", "directory.Term", "localized_offers"),
         GraphQLTerms("needs", "directory.Term", "localized_needs"),
+        GraphQLBoolean(
+            "contactable",
+            required=True,
+            description="Whether contactEntry can write to it (a private contact that accepts "
+            "messages); the address itself is never shown.",
+        ),
         GraphQLField(
             "last_verified",
             graphene.Date,
@@ -248,6 +262,10 @@ class DirectoryEntry(PublishableSnippet):
         return self.name
 
     @property
+    def contactable(self):
+        return bool(self.contact_email) and self.accepts_contact
+
+    @property
     def stale(self):
         return is_stale(self.last_verified)
 
@@ -274,7 +292,11 @@ def _entry_panels(*specific):
             heading=_("Public contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("contact_name"), FieldPanel("contact_email")],
+            [
+                FieldPanel("contact_name"),
+                FieldPanel("contact_email"),
+                FieldPanel("accepts_contact"),
+            ],
             heading=_("Private contact (never published)"),
         ),
         MultiFieldPanel(
@@ -309,6 +331,7 @@ _ENTRY_SYNCHRONISED = [
     "phone",
     "contact_name",
     "contact_email",
+    "accepts_contact",
     "languages",
     "seeking_partners",
     "last_verified",
