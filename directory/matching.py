@@ -53,7 +53,7 @@ from cms.graphql.locales import Locale, best_locale
 from cms.visibility import visible_records
 from directory import models
 from directory.facets import translated_names
-from directory.schema import LISTS, DirectoryEntryInterface
+from directory.schema import LISTS, DirectoryEntryInterface, in_locales, locale_ids
 from directory.vocabularies import NEIGHBOURS, are_neighbours
 
 NEED_MET_WEIGHT = 3.0
@@ -238,13 +238,18 @@ def _language_weight(subject):
     spoken = sorted(set(subject.languages or []) & configured)
     if not spoken:
         return Value(0.0)
-    # `languages` is a JSON list, which has no portable membership lookup (`contains` is
-    # PostgreSQL-only); a code in quotes within the list's JSON text is a member.
-    speaks = reduce(or_, [Q(languages__icontains=f'"{code}"') for code in spoken])
+    if connection.vendor == "postgresql":
+        # jsonb's `?|`: one of the codes is an element of the list, read as it is stored;
+        # matching the list's text made PostgreSQL print every candidate's list first.
+        speaks = Q(languages__has_any_keys=spoken)
+    else:
+        # `languages` is a JSON list, which has no portable membership lookup; a code in
+        # quotes within the list's JSON text is a member.
+        speaks = reduce(or_, [Q(languages__icontains=f'"{code}"') for code in spoken])
     return Case(When(speaks, then=Value(COMMON_LANGUAGE_WEIGHT)), default=Value(0.0))
 
 
-def ranked_candidates(model, subject, language, limit):
+def ranked_candidates(model, subject, language, limit, locales=None):
     """The `limit` best candidates of `model` for the enterprise `subject` (a model instance),
     best first, in one query: rows of `model` holding only the columns scoring needs, with
     `score`, the total `score()` gives them.
@@ -256,7 +261,7 @@ def ranked_candidates(model, subject, language, limit):
     """
     organisations = model is models.SupportOrganisation
     columns = COLUMNS + (["countries_served"] if organisations else [])
-    candidates = _candidates(model, subject, language).order_by()
+    candidates = _candidates(model, subject, language, locales).order_by()
     if organisations:
         candidates = candidates.annotate(
             served_list=Concat(
@@ -358,9 +363,13 @@ def score(subject, candidate, terms):
 COLUMNS = ["id", "name", "slug", "country", "languages"]
 
 
-def _candidates(model, subject, language):
+def _candidates(model, subject, language, locales=None):
+    """`locales`: the ids of `language` and English, when known (see `in_locales`)."""
+    visible = visible_records(model)
+    if locales is not None:
+        visible = in_locales(visible, locales)
     return (
-        best_locale(visible_records(model), language)
+        best_locale(visible, language)
         .filter(seeking_partners=True)
         .exclude(translation_key=subject.translation_key)
     )
@@ -395,7 +404,7 @@ def _fetch_partners(matches):
                 match.partner = rows[match.candidate.pk]
 
 
-def find_partners(subject, language, limit):
+def find_partners(subject, language, limit, locales=None):
     """The `limit` best matches for the enterprise `subject` (a model instance).
 
     SQL ranks the candidates of each model and returns only the `limit` best; `score()` then
@@ -406,7 +415,7 @@ def find_partners(subject, language, limit):
     own = as_candidate(subject)
     matches = []
     for model in (models.SocialEnterprise, models.SupportOrganisation):
-        rows = ranked_candidates(model, subject, language, limit)
+        rows = ranked_candidates(model, subject, language, limit, locales)
         terms = matched_terms(model, subject, [row.pk for row in rows])
         for row in rows:
             candidate = as_candidate(row)
@@ -487,7 +496,7 @@ class PartnerMatchQuery:
                 f'No published social enterprise has the slug "{enterprise}".',
                 argument="enterprise",
             )
-        matches = find_partners(subject, language, limit)
+        matches = find_partners(subject, language, limit, locale_ids(info, language))
         with translation.override(language):
             texts = _texts()
             return [

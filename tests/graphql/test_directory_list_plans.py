@@ -248,14 +248,6 @@ def test_a_term_filter_reads_the_link_table_by_term_id(gql, linked):
         assert '"directory_sector"' not in sql, sql
 
 
-@postgres_only
-def test_a_term_filter_is_answered_from_the_term_index_of_the_link_table(gql, linked):
-    _result, queries = requested(gql, FILTERED, {"filter": {"sectors": ["Q", "S"]}})
-    count = next(sql for sql in entry_queries(queries) if "COUNT(" in sql)
-    explained = plan(count)
-    assert "directory_socialenterprise_sectors_by_term" in explained, explained
-
-
 @pytest.mark.parametrize("locale", ["en", "da"])
 def test_a_list_names_its_locales_by_id(gql, linked, locale):
     """PostgreSQL estimates a literal locale id from its statistics; through the join on the
