@@ -34,6 +34,8 @@ urlpatterns = [
         name="open-data-enterprises-json",
     ),
     path("open-data/hsds.json", cached_view(open_data.hsds_json), name="open-data-hsds"),
+    # The links of the "still correct?" e-mail to entries' contacts (signed; never cached).
+    path("directory/verify/", include("directory.verification.urls")),
 ]
 
 if settings.DEBUG:

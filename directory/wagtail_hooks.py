@@ -23,6 +23,11 @@ from directory.models import (
 )
 from directory.mutations import DirectoryMutation
 from directory.schema import DirectoryQuery
+from directory.verification.admin import (
+    StaleEntriesSummaryItem,
+    entry_filterset,
+    register_log_actions,
+)
 
 ENTRY_EXPORT = [
     "name",
@@ -45,7 +50,10 @@ class SocialEnterpriseViewSet(LocaleRestrictedSnippetViewSet):
     icon = "group"
     menu_label = _("Social enterprises")
     list_display = ["name", "country", "city", "seeking_partners", "last_verified"]
-    list_filter = ["country", "seeking_partners", "sectors", "sdgs", "recognised_status", "live"]
+    filterset_class = entry_filterset(
+        SocialEnterprise,
+        ["country", "seeking_partners", "sectors", "sdgs", "recognised_status", "live"],
+    )
     list_export = [*ENTRY_EXPORT, "legal_form", "founded_year", "employees"]
     export_filename = "social-enterprises"
     ordering = ["name"]
@@ -56,7 +64,9 @@ class SupportOrganisationViewSet(LocaleRestrictedSnippetViewSet):
     icon = "site"
     menu_label = _("Support organisations")
     list_display = ["name", "country", "city", "seeking_partners", "last_verified"]
-    list_filter = ["country", "support_types", "seeking_partners", "live"]
+    filterset_class = entry_filterset(
+        SupportOrganisation, ["country", "support_types", "seeking_partners", "live"]
+    )
     list_export = [*ENTRY_EXPORT, "countries_served"]
     export_filename = "support-organisations"
     ordering = ["name"]
@@ -141,3 +151,14 @@ def register_partner_matching_query(query_mixins):
 @hooks.register("register_schema_mutation")
 def register_directory_mutations(mutation_mixins):
     mutation_mixins.append(DirectoryMutation)
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_stale_entry_counts(request, summary_items):
+    for model in (SocialEnterprise, SupportOrganisation):
+        summary_items.append(StaleEntriesSummaryItem(request, model))
+
+
+@hooks.register("register_log_actions")
+def register_freshness_log_actions(actions):
+    register_log_actions(actions)
