@@ -67,8 +67,7 @@ def main():
             assert first.status_code == 200 and "errors" not in first.json(), first.content
             misses, hits = [], []
             for run in range(WARMUP + RUNS):
-                generation = public_cache.current_generation()
-                public_cache.cache().delete(f"{public_cache.ANSWER_PREFIX}{generation}:{key}")
+                public_cache.cache().delete(public_cache.ANSWER_PREFIX + key)
                 with CaptureQueriesContext(connection) as miss_sql:
                     start = time.perf_counter()
                     response = ask()

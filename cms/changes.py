@@ -21,7 +21,7 @@ read the old rows while the transaction was open, leaves its answer behind as th
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Min, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -44,6 +44,8 @@ CONTENT_MODELS = {
 
 
 def is_content(model):
+    if model.__module__ == "__fake__":  # a migration's historical model: the schema is changing
+        return False
     if getattr(model, "public_content", True) is False:  # a log or private data in a content app
         return False
     meta = model._meta
@@ -78,12 +80,18 @@ def _moved(sender, **kwargs):
     announce(sender)
 
 
+def _migrated(sender, **kwargs):
+    # Data migrations write through historical models, which is_content ignores.
+    announce()
+
+
 def connect():
     """Called once from CmsConfig.ready()."""
     post_save.connect(_saved, dispatch_uid="cms.changes.saved")
     post_delete.connect(_deleted, dispatch_uid="cms.changes.deleted")
     m2m_changed.connect(_linked, dispatch_uid="cms.changes.linked")
     post_page_move.connect(_moved, dispatch_uid="cms.changes.moved")
+    post_migrate.connect(_migrated, dispatch_uid="cms.changes.migrated")
 
 
 def scheduled_models():

@@ -19,6 +19,7 @@ answers for requests without a session cookie; the GraphQL view decides for itse
 
 import functools
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from cms import changes
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public:generation"
 ANSWER_PREFIX = "public:answer:"
@@ -55,18 +58,27 @@ def _new_generation():
     return state
 
 
-def current_generation():
-    state = cache().get(GENERATION_KEY)
+def _current(state):
+    """The generation's token, starting a new generation when there is none or its time has
+    passed."""
     until = state and state["until"]
     if state is None or (until is not None and timezone.now().timestamp() >= until):
         state = _new_generation()
     return state["token"]
 
 
+def current_generation():
+    return _current(cache().get(GENERATION_KEY))
+
+
 def new_generation(**kwargs):
-    """Receiver of content_changed: every answer cached so far is from the past."""
+    """Receiver of content_changed: every answer cached so far is from the past. A cache that
+    cannot be reached is logged, not raised: the write that announced the change stands."""
     if enabled():
-        cache().delete(GENERATION_KEY)
+        try:
+            cache().delete(GENERATION_KEY)
+        except Exception:
+            logger.exception("Could not start a new generation of cached answers")
 
 
 # Answers
@@ -85,22 +97,36 @@ def etag_of(body):
 
 
 def cached_answer(key):
-    """(generation, Answer or None) for a request key."""
-    generation = current_generation()
-    stored = cache().get(f"{ANSWER_PREFIX}{generation}:{key}")
-    return generation, (Answer(*stored) if stored else None)
+    """(generation, Answer or None) for a request key, in one cache round trip: the answer is
+    stored with the generation it was made in and counts only in that one. When the cache
+    cannot be reached the generation is None: the request is answered afresh, not stored."""
+    try:
+        found = cache().get_many([GENERATION_KEY, ANSWER_PREFIX + key])
+        generation = _current(found.get(GENERATION_KEY))
+    except Exception:
+        logger.warning("Cached answers unavailable", exc_info=True)
+        return None, None
+    stored = found.get(ANSWER_PREFIX + key)
+    if stored is None or stored[0] != generation:
+        return generation, None
+    return generation, Answer(*stored[1:])
 
 
 def store_answer(generation, key, body, content_type="application/json", headers=()):
     """Store an answer made in `generation`. An answer whose generation ended while it was made
     (a publish meanwhile) is not stored: it may show what was there before."""
     answer = Answer(body, etag_of(body), content_type, tuple(headers))
-    if (cache().get(GENERATION_KEY) or {}).get("token") == generation:
-        cache().set(
-            f"{ANSWER_PREFIX}{generation}:{key}",
-            (answer.body, answer.etag, answer.content_type, answer.headers),
-            timeout=settings.GRAPHQL_RESPONSE_CACHE_SECONDS,
-        )
+    if generation is None:
+        return answer
+    try:
+        if (cache().get(GENERATION_KEY) or {}).get("token") == generation:
+            cache().set(
+                ANSWER_PREFIX + key,
+                (generation, answer.body, answer.etag, answer.content_type, answer.headers),
+                timeout=settings.GRAPHQL_RESPONSE_CACHE_SECONDS,
+            )
+    except Exception:
+        logger.warning("Could not store an answer", exc_info=True)
     return answer
 
 

@@ -17,6 +17,7 @@ whose URL holds a hash instead of a whole query.
 
 import hashlib
 import json
+import re
 import string
 
 from django.conf import settings
@@ -27,6 +28,10 @@ from graphql.language import Lexer, Source, TokenKind
 from cms.public_cache import cache
 
 PERSISTED_PREFIX = "graphql:apq:"
+#: GraphQL's names, numbers and punctuators (spaces, line ends and commas are ignored tokens).
+TOKENS = re.compile(
+    r"\.\.\.|[_A-Za-z][_0-9A-Za-z]*|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[^\s,\ufeff]"
+)
 HEX = frozenset(string.hexdigits)
 
 
@@ -35,7 +40,14 @@ HEX = frozenset(string.hexdigits)
 
 def normalised(query):
     """The query's tokens, one space apart: the same for any spacing, commas or comments.
-    Strings keep their exact value (JSON-quoted); a query that does not lex is its own text."""
+    Strings keep their exact value (JSON-quoted); a query that does not lex is its own text.
+
+    Without strings or comments (most frontends' queries), a regular expression finds the same
+    tokens several times faster than the lexer; any other character is a token of its own, so
+    two different queries never share a key.
+    """
+    if '"' not in query and "#" not in query:
+        return " ".join(TOKENS.findall(query))
     lexer = Lexer(Source(query))
     parts = []
     try:

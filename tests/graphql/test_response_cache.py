@@ -281,3 +281,47 @@ def test_feeds_cache_each_query_string_and_never_errors(client):
         missing = client.get("/events/nothing-here.ics")
         assert missing.status_code == 404
         assert "X-Cache" not in missing
+
+
+# When the cache itself fails, and what it ignores
+
+
+class Unreachable:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache server down")
+
+        return fail
+
+
+def test_an_unreachable_cache_answers_afresh(client, enterprises, monkeypatch):
+    from cms import public_cache
+
+    monkeypatch.setattr(public_cache, "cache", Unreachable)
+    for _ in range(2):
+        response = get(client, LIST)
+        assert response.status_code == 200
+        assert response.json()["data"]["enterprises"]["totalCount"] == 3
+    # A publish still succeeds (the failed invalidation is logged).
+    SocialEnterpriseFactory()
+
+
+def test_migrations_historical_models_are_not_content():
+    from django.apps import apps
+    from django.db.migrations.state import ProjectState
+
+    from cms.changes import is_content
+
+    historical = ProjectState.from_apps(apps).apps.get_model("directory", "SocialEnterprise")
+    assert is_content(apps.get_model("directory", "SocialEnterprise"))
+    assert not is_content(historical)
+
+
+def test_the_regular_expression_and_the_lexer_make_the_same_key():
+    from cms.graphql.cache import normalised
+
+    plain = (
+        "query Q($n: Int = -1.5e3) { a: enterprises(limit: $n) { ...F } } fragment F on X { y }"
+    )
+    assert normalised(plain) == normalised(plain + " # a comment")
+    assert normalised("{ a(x: 1) }") != normalised("{ a(x: 1) % }")
