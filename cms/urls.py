@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.graphql.views import graphql_view
 from cms.public_cache import cached_view
 from directory import atom, feeds, open_data
+from directory.outreach import views as outreach
 from pages.feeds import pages_feed
 
 urlpatterns = [
@@ -36,6 +37,10 @@ urlpatterns = [
     path("open-data/hsds.json", cached_view(open_data.hsds_json), name="open-data-hsds"),
     # The links of the "still correct?" e-mail to entries' contacts (signed; never cached).
     path("directory/verify/", include("directory.verification.urls")),
+    # The links in contact and alert e-mails (signed; never cached).
+    path("alerts/confirm/<str:token>/", outreach.confirm_alert, name="alert-confirm"),
+    path("alerts/unsubscribe/<str:token>/", outreach.unsubscribe, name="alert-unsubscribe"),
+    path("contact/opt-out/<str:token>/", outreach.contact_opt_out, name="contact-opt-out"),
 ]
 
 if settings.DEBUG:

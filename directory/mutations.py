@@ -1,4 +1,5 @@
-"""Public submissions: `submitEnterprise` and `submitEvent`.
+"""Public submissions (`submitEnterprise`, `submitEvent`), and the mutations of every public
+form of the directory (`contactEntry` and `subscribe` live in directory/outreach/).
 
 Anyone may propose a directory entry or an event, as the network's old calendar form allowed.
 A valid submission becomes a draft in the locale it was written in, submitted to the
@@ -12,14 +13,12 @@ submissions per client address an hour, counted in the cache every worker proces
 """
 
 import datetime
-import ipaddress
 import logging
 import re
 import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -34,11 +33,18 @@ import graphene
 from django_countries import countries
 from graphene.utils.str_converters import to_camel_case
 
-from cms.client_address import client_address
-from cms.graphql.errors import RateLimited
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale, language_code
 from cms.visibility import visible_records
 from directory import models
+from directory.outreach.alerts import Subscribe
+from directory.outreach.contact import ContactEntry
+from directory.public_input import (
+    Errors,
+    FieldError,
+    clean_text,
+    count_submission,
+    honeypot_field,
+)
 from directory.schema import EventFormatEnum
 from directory.tasks import notify_moderators
 
@@ -47,7 +53,6 @@ logger = logging.getLogger(__name__)
 HONEYPOT = "homepage"
 SUMMARY_MAX = 500
 TEXT_MAX = 10_000
-RATE_WINDOW = 60 * 60
 EVENT_YEARS_AHEAD = 10
 
 # Letters that Unicode does not decompose into a base letter plus accents, so slugify would
@@ -56,43 +61,6 @@ _TRANSLITERATE = str.maketrans(
     {"ł": "l", "Ł": "L", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d",
      "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "Oe"}
 )  # fmt: skip
-
-
-# Rate limit ---------------------------------------------------------------------------------
-
-
-def _counted_as(address):
-    """Whom a submission is counted against: the address, or for IPv6 its /64 network, since
-    one client is handed a whole /64 and may take a new address from it for every request."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        if ip.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
-def count_submission(request):
-    """Count one submission from the client's address; refuse it past the hourly limit.
-
-    The count lives in the shared cache, so every worker process sees the same one. Each
-    submission takes one of GRAPHQL_SUBMISSIONS_PER_HOUR slots for an hour; when none is free,
-    it is refused. Taking a slot is `cache.add`, which is atomic in Redis and in the database
-    cache alike (a unique key), whereas `cache.incr` of the database cache is a read and a
-    write that two processes can interleave. So at most that many submissions in any hour.
-    """
-    limit = settings.GRAPHQL_SUBMISSIONS_PER_HOUR
-    shared = caches["shared"]
-    client = _counted_as(client_address(request))
-    for slot in range(limit):
-        if shared.add(f"graphql-submissions:{client}:{slot}", 1, timeout=RATE_WINDOW):
-            return
-    raise RateLimited(
-        f"Too many submissions from your address: at most {limit} an hour. Please try again later."
-    )
 
 
 # Input --------------------------------------------------------------------------------------
@@ -108,12 +76,6 @@ def _codes(description):
 
 def _locale():
     return Locale(description="The language the submission is written in (default en).")
-
-
-def _honeypot():
-    return graphene.String(
-        description="Keep this field hidden from people and empty: a filled one marks spam."
-    )
 
 
 def _private(label):
@@ -144,7 +106,7 @@ class SubmitEnterpriseInput(graphene.InputObjectType):
     offers = _codes("Collaboration offer slugs.")
     needs = _codes("Collaboration need slugs.")
     seeking_partners = graphene.Boolean()
-    homepage = _honeypot()
+    homepage = honeypot_field()
 
 
 class SubmitEventInput(graphene.InputObjectType):
@@ -180,61 +142,22 @@ class SubmitEventInput(graphene.InputObjectType):
     organiser_name = graphene.String(description="The organiser, if not in the directory.")
     contact_name = _private("Contact person")
     contact_email = _private("Contact e-mail")
-    homepage = _honeypot()
-
-
-class FieldError(graphene.ObjectType):
-    field = graphene.String(required=True, description="The input field, as the input names it.")
-    message = graphene.String(required=True)
+    homepage = honeypot_field()
 
 
 # Validation ---------------------------------------------------------------------------------
 
 
-class Errors:
-    """Field errors, at most one per input field: the first problem is the one to fix."""
-
-    def __init__(self):
-        self.messages = {}
-
-    def add(self, field, message):
-        self.messages.setdefault(to_camel_case(field), str(message))
-
-    def __bool__(self):
-        return bool(self.messages)
-
-    def as_list(self):
-        return [
-            FieldError(field=field, message=message) for field, message in self.messages.items()
-        ]
-
-
-def _text(input, field, errors, required=False, max_length=None, multiline=False):
-    value = (input.get(field) or "").strip()
-    if not multiline:
-        # A line break in a name would end up in an e-mail header or a calendar line.
-        value = " ".join(value.split())
-    if required and not value:
-        errors.add(field, _("This field is required."))
-    elif max_length and len(value) > max_length:
-        errors.add(
-            field,
-            _("At most %(limit)d characters; this has %(length)d.")
-            % {"limit": max_length, "length": len(value)},
-        )
-    return value
-
-
 def _url(input, field, errors, required=False):
     """People type "example.dk": assume https rather than refuse it."""
-    value = _text(input, field, errors, required)
+    value = clean_text(input, field, errors, required)
     if value and "://" not in value:
         value = f"https://{value}"
     return value
 
 
 def _country_code(input, errors, required=False):
-    code = _text(input, "country", errors, required).upper()
+    code = clean_text(input, "country", errors, required).upper()
     if code and code not in countries:
         errors.add(
             "country",
@@ -296,17 +219,17 @@ def build_enterprise(input, errors):
     record = models.SocialEnterprise(
         locale=_locale_row(input),
         live=False,
-        name=_text(input, "name", errors, required=True),
-        summary=_text(input, "summary", errors, max_length=SUMMARY_MAX),
+        name=clean_text(input, "name", errors, required=True),
+        summary=clean_text(input, "summary", errors, max_length=SUMMARY_MAX),
         description=_rich_text(
-            _text(input, "description", errors, max_length=TEXT_MAX, multiline=True)
+            clean_text(input, "description", errors, max_length=TEXT_MAX, multiline=True)
         ),
         country=_country_code(input, errors, required=True),
-        city=_text(input, "city", errors),
+        city=clean_text(input, "city", errors),
         website=_url(input, "website", errors),
-        email=_text(input, "email", errors),
-        contact_name=_text(input, "contact_name", errors, required=True),
-        contact_email=_text(input, "contact_email", errors, required=True),
+        email=clean_text(input, "email", errors),
+        contact_name=clean_text(input, "contact_name", errors, required=True),
+        contact_email=clean_text(input, "contact_email", errors, required=True),
         seeking_partners=bool(input.get("seeking_partners")),
     )
     relations = {
@@ -323,7 +246,7 @@ def build_enterprise(input, errors):
 
 
 def _zone(input, errors):
-    name = _text(input, "time_zone", errors, required=True)
+    name = clean_text(input, "time_zone", errors, required=True)
     if name and name not in zoneinfo.available_timezones():
         errors.add(
             "time_zone",
@@ -372,7 +295,7 @@ def _when(input, field, zone, errors, required=False):
 
 def _organiser(input, errors):
     """An organiser already in the directory: a public English row, as the admin links them."""
-    slug = _text(input, "organiser", errors)
+    slug = clean_text(input, "organiser", errors)
     if not slug:
         return {}
     for model, field in [
@@ -399,12 +322,12 @@ def build_event(input, errors):
         errors.add("format", _("This field is required."))
     in_person = format != models.EventFormat.ONLINE
     online = format in (models.EventFormat.ONLINE, models.EventFormat.HYBRID)
-    event_type = _text(input, "event_type", errors)
+    event_type = clean_text(input, "event_type", errors)
     event_types = _terms(errors, "event_type", filter(None, [event_type]), models.EventType)
-    description = _text(
+    description = clean_text(
         input, "description", errors, required=True, max_length=TEXT_MAX, multiline=True
     )
-    organiser_name = _text(input, "organiser_name", errors, max_length=255)
+    organiser_name = clean_text(input, "organiser_name", errors, max_length=255)
     organiser = _organiser(input, errors)
     if organiser_name and not organiser:
         # There is no field for an organiser outside the directory; the description says it.
@@ -414,11 +337,11 @@ def build_event(input, errors):
     record = models.Event(
         locale=locale,
         live=False,
-        title=_text(input, "title", errors, required=True),
-        summary=_text(input, "summary", errors, max_length=SUMMARY_MAX),
+        title=clean_text(input, "title", errors, required=True),
+        summary=clean_text(input, "summary", errors, max_length=SUMMARY_MAX),
         description=_rich_text(description),
         language=language_code(input.get("language") or locale.language_code),
-        english_summary=_text(
+        english_summary=clean_text(
             input, "english_summary", errors, max_length=SUMMARY_MAX, multiline=True
         ),
         start=_when(input, "start", zone, errors, required=True),
@@ -428,13 +351,13 @@ def build_event(input, errors):
         status=models.EventStatus.SCHEDULED,
         event_type=event_types[0] if event_types else None,
         country=_country_code(input, errors, required=in_person),
-        city=_text(input, "city", errors, required=in_person),
-        venue=_text(input, "venue", errors),
-        address=_text(input, "address", errors),
+        city=clean_text(input, "city", errors, required=in_person),
+        venue=clean_text(input, "venue", errors),
+        address=clean_text(input, "address", errors),
         online_url=_url(input, "online_url", errors, required=online),
         registration_url=_url(input, "registration_url", errors),
-        contact_name=_text(input, "contact_name", errors, required=True),
-        contact_email=_text(input, "contact_email", errors, required=True),
+        contact_name=clean_text(input, "contact_name", errors, required=True),
+        contact_email=clean_text(input, "contact_email", errors, required=True),
         **organiser,
     )
     relations = {"topics": _terms(errors, "topics", input.get("topics"), models.Topic)}
@@ -541,3 +464,5 @@ class SubmitEvent(SubmissionResult, graphene.Mutation):
 class DirectoryMutation:
     submit_enterprise = SubmitEnterprise.Field()
     submit_event = SubmitEvent.Field()
+    contact_entry = ContactEntry.Field()
+    subscribe = Subscribe.Field()

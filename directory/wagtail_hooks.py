@@ -22,6 +22,7 @@ from directory.models import (
     Topic,
 )
 from directory.mutations import DirectoryMutation
+from directory.outreach.admin import OutreachGroup
 from directory.schema import DirectoryQuery
 from directory.verification.admin import (
     StaleEntriesSummaryItem,
@@ -151,6 +152,11 @@ def register_partner_matching_query(query_mixins):
 @hooks.register("register_schema_mutation")
 def register_directory_mutations(mutation_mixins):
     mutation_mixins.append(DirectoryMutation)
+
+
+@hooks.register("register_admin_viewset")
+def register_outreach_viewsets():
+    return OutreachGroup()
 
 
 @hooks.register("construct_homepage_summary_items")

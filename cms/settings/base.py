@@ -311,6 +311,20 @@ GRAPHQL_PERSISTED_QUERY_SECONDS = int(
 
 # Public submissions (submitEnterprise, submitEvent): at most this many per client address an hour.
 GRAPHQL_SUBMISSIONS_PER_HOUR = int(os.environ.get("GRAPHQL_SUBMISSIONS_PER_HOUR", "5"))
+# Writing to an entry (contactEntry, README: Contacting an entry): messages per client address an
+# hour, the longest message, and how long the opt-out link in a relayed message works.
+GRAPHQL_CONTACTS_PER_HOUR = env_int("GRAPHQL_CONTACTS_PER_HOUR", 5)
+CONTACT_MESSAGE_MAX_CHARS = env_int("CONTACT_MESSAGE_MAX_CHARS", 5000)
+CONTACT_OPT_OUT_DAYS = env_int("CONTACT_OPT_OUT_DAYS", 365)
+# Alerts (subscribe, README: Alerts): requests per client address an hour; days a confirmation
+# link and an unsubscribe link work; minutes before an unconfirmed alert asked again gets its
+# e-mail again; days between digests (never fewer than 7); items listed in one digest.
+GRAPHQL_SUBSCRIPTIONS_PER_HOUR = env_int("GRAPHQL_SUBSCRIPTIONS_PER_HOUR", 5)
+ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7)
+ALERT_UNSUBSCRIBE_DAYS = env_int("ALERT_UNSUBSCRIBE_DAYS", 365)
+ALERT_RESEND_MINUTES = env_int("ALERT_RESEND_MINUTES", 10)
+ALERT_DIGEST_DAYS = env_int("ALERT_DIGEST_DAYS", 7)
+ALERT_DIGEST_MAX_ITEMS = env_int("ALERT_DIGEST_MAX_ITEMS", 30)
 # The reverse proxies in front of this CMS, each appending to X-Forwarded-For the address it saw.
 # 0: the client is REMOTE_ADDR and the header is ignored (anyone can write it). N: the client is
 # the entry N from the right, the address the outermost of our proxies saw; entries left of it
@@ -326,6 +340,9 @@ FRONTEND_BASE_URL = os.environ.get("FRONTEND_BASE_URL", "")
 FRONTEND_PATHS = {
     "enterprise": os.environ.get("FRONTEND_ENTERPRISE_PATH", "/{locale}/enterprises/{slug}/"),
     "event": os.environ.get("FRONTEND_EVENT_PATH", "/{locale}/events/{slug}/"),
+    "organisation": os.environ.get(
+        "FRONTEND_ORGANISATION_PATH", "/{locale}/organisations/{slug}/"
+    ),
     "page": os.environ.get("FRONTEND_PAGE_PATH", "/{locale}{path}"),
 }
 # Open data files (/open-data/) of more records than this are streamed as they are written and
