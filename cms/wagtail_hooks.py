@@ -51,17 +51,30 @@ def register_translation_status_report_urls():
     from django.urls import path
 
     from cms.translation.report import TranslationStatusReportView
+    from cms.translation.report_items import TranslationItemsReportView
 
     return [
+        # One row per item, a column per language.
         path(
             "reports/translation-status/",
-            TranslationStatusReportView.as_view(),
+            TranslationItemsReportView.as_view(),
             name="translation_status_report",
         ),
         path(
             "reports/translation-status/results/",
-            TranslationStatusReportView.as_view(results_only=True),
+            TranslationItemsReportView.as_view(results_only=True),
             name="translation_status_report_results",
+        ),
+        # One row per item and language.
+        path(
+            "reports/translation-status/by-locale/",
+            TranslationStatusReportView.as_view(),
+            name="translation_status_report_by_locale",
+        ),
+        path(
+            "reports/translation-status/by-locale/results/",
+            TranslationStatusReportView.as_view(results_only=True),
+            name="translation_status_report_by_locale_results",
         ),
     ]
 

@@ -111,7 +111,7 @@ def action(abilities, model, state, locale_id, source_pk):
     if state.status == Status.MISSING:  # an alias: its editor offers "Translate this page"
         return Link(_("Translate"), edit_url(model, row.pk))
     if state.status == Status.OUTDATED and state.source_id:
-        return Link(_("Update"), sync_url(state.source_id))
+        return Link(_("Sync"), sync_url(state.source_id))
     if state.status == Status.IN_PROGRESS:
         return Link(_("Continue"), edit_url(model, row.pk))
     return Link(_("Edit"), edit_url(model, row.pk))

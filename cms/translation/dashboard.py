@@ -2,7 +2,7 @@
 
 A translator's first screen would otherwise be a search box (they may not explore the English
 page tree). The panel lists items of the translator's languages that are missing, outdated or
-in progress, each with its progress and the one action to take (Translate, Continue, Update),
+in progress, each with its progress and the one action to take (Translate, Continue, Sync),
 and links to the full Translation status report filtered to those languages.
 
 Which items: the public English items most recently changed, up to `WINDOW` per kind (pages,

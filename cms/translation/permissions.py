@@ -51,6 +51,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import DraftStateMixin, GroupPagePermission, Locale, Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.models import StringSegment, Translation
 from wagtail_localize.views import (
@@ -243,8 +244,40 @@ def _publishes(request):
     )
 
 
+class _RowLinksIndexView(snippet_views.IndexView):
+    """The listing offers Edit, Copy and Delete only on rows the user may do that to: a
+    translator's English rows link to their read-only view instead."""
+
+    def _allowed(self, url, instance, action):
+        return url if url and user_may(self.request.user, instance, action) else None
+
+    def get_edit_url(self, instance):
+        return self._allowed(super().get_edit_url(instance), instance, "change")
+
+    def get_copy_url(self, instance):
+        return self._allowed(super().get_copy_url(instance), instance, "add")
+
+    def get_delete_url(self, instance):
+        return self._allowed(super().get_delete_url(instance), instance, "delete")
+
+
+class _RowLinksInspectView(snippet_views.InspectView):
+    def get_edit_url(self):
+        url = super().get_edit_url()
+        return url if url and user_may(self.request.user, self.object, "change") else None
+
+    def get_delete_url(self):
+        url = super().get_delete_url()
+        return url if url and user_may(self.request.user, self.object, "delete") else None
+
+
 class LocaleRestrictedSnippetViewSet(SnippetViewSet):
-    """A snippet viewset whose views of one row check `LocalePermissionPolicy` for that row."""
+    """A snippet viewset whose views of one row check `LocalePermissionPolicy` for that row,
+    and whose links lead only where the user may go (a read-only view for the rest)."""
+
+    index_view_class = _RowLinksIndexView
+    inspect_view_class = _RowLinksInspectView
+    inspect_view_enabled = True
 
     def on_register(self):
         # Before Wagtail's own registration, which would otherwise create a fallback policy.

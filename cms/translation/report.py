@@ -16,7 +16,6 @@ from itertools import islice
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
@@ -30,6 +29,7 @@ from wagtail.admin.filters import MultipleContentTypeFilter, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.coreutils import get_content_type_label
 from wagtail.models import Locale, Page, get_page_content_types
 
@@ -38,6 +38,7 @@ import django_filters
 from cms.visibility import visible_pages, visible_records
 from directory.models import Event, SocialEnterprise, SupportOrganisation
 
+from .actions import Abilities, action, edit_url, live_page_urls, open_url
 from .status import (
     SOURCE_LANGUAGE,
     Status,
@@ -116,10 +117,12 @@ class TranslationStatusFilterSet(WagtailFilterSet):
     )
 
 
-def _edit_url(kind, pk):
-    if kind.is_page:
-        return reverse("wagtailadmin_pages:edit", args=[pk])
-    return reverse(kind.model.snippet_viewset.get_url_name("edit"), args=[quote(pk)])
+def group_source(states, fallback_pk, fallback_locale_id):
+    """(pk, locale id) of the group's English row, from its `TranslationState`s."""
+    english = states.get(SOURCE_LANGUAGE)
+    if english is not None and english.row is not None:
+        return english.row.pk, english.row.locale_id
+    return fallback_pk, fallback_locale_id
 
 
 @dataclass
@@ -127,6 +130,7 @@ class ReportRow:
     """One item in one locale. Links are built when shown: an export only needs one."""
 
     kind: ItemKind
+    key: object
     title: str
     type: str
     locale_id: int
@@ -142,6 +146,10 @@ class ReportRow:
     source_pk: int
     #: The wagtail-localize TranslationSource the row is synced from, if any.
     translation_source_id: int | None
+    #: Where the title and the action lead for the user who sees them (cms.translation.actions).
+    title_url: str | None = None
+    action: str = ""
+    action_url: str | None = None
 
     @property
     def status_label(self):
@@ -154,46 +162,18 @@ class ReportRow:
     @property
     def url(self):
         """The row's editor; for a missing row, the source's."""
-        return _edit_url(self.kind, self.source_pk if self.row_pk is None else self.row_pk)
+        return edit_url(self.kind.model, self.source_pk if self.row_pk is None else self.row_pk)
 
     @property
     def admin_url(self):
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.url
 
-    @property
-    def action(self):
-        if self.row_pk is None:
-            return _("Translate")
-        if self.status == Status.OUTDATED and self.translation_source_id:
-            return _("Sync")
-        return _("Edit")
-
-    @property
-    def action_url(self):
-        if self.row_pk is None:
-            return _submit_url(self.kind, self.source_pk)
-        if self.status == Status.OUTDATED and self.translation_source_id:
-            return reverse(
-                "wagtail_localize:update_translations", args=[self.translation_source_id]
-            )
-        return self.url
-
-
-def _submit_url(kind, pk):
-    if kind.is_page:
-        return reverse("wagtail_localize:submit_page_translation", args=[pk])
-    opts = kind.model._meta
-    return reverse(
-        "wagtail_localize:submit_snippet_translation",
-        args=[opts.app_label, opts.model_name, quote(pk)],
-    )
-
 
 class TranslationStatusReportView(ReportView):
     page_title = _("Translation status")
     header_icon = "site"
-    index_url_name = "translation_status_report"
-    index_results_url_name = "translation_status_report_results"
+    index_url_name = "translation_status_report_by_locale"
+    index_results_url_name = "translation_status_report_by_locale_results"
     filterset_class = TranslationStatusFilterSet
     default_ordering = "title"
     export_filename = "translation-status"
@@ -217,7 +197,9 @@ class TranslationStatusReportView(ReportView):
         "admin_url": _("Link"),
     }
     columns = [
-        TitleColumn("title", label=_("Title"), sort_key="title", get_url=lambda row: row.url),
+        TitleColumn(
+            "title", label=_("Title"), sort_key="title", get_url=lambda row: row.title_url
+        ),
         Column("type", label=_("Type")),
         Column("language", label=_("Locale")),
         StatusTagColumn(
@@ -230,6 +212,12 @@ class TranslationStatusReportView(ReportView):
         DateColumn("updated_at", label=_("Last updated")),
         TitleColumn("action", label=_("Action"), get_url=lambda row: row.action_url),
     ]
+
+    @cached_property
+    def header_buttons(self):
+        url = reverse("translation_status_report")
+        query = self.request.GET.urlencode()
+        return [HeaderButton(_("One row per item"), url=f"{url}?{query}" if query else url)]
 
     def dispatch(self, request, *args, **kwargs):
         if not can_view_report(request.user):
@@ -382,7 +370,29 @@ class TranslationStatusReportView(ReportView):
                 keys = {r["r_key"] for r in mine}
                 found = translation_states(keys, kind.rows(), self.visible(kind))
                 states.update({(kind, key): by_code for key, by_code in found.items()})
-        return [self._report_row(row, states) for row in selected]
+        rows = [self._report_row(row, states) for row in selected]
+        if not self.is_export:
+            self._add_links(rows, states)
+        return rows
+
+    def _add_links(self, rows, states):
+        """Title and action links for the user: only where they may go."""
+        abilities = Abilities(self.request.user)
+        live_urls = live_page_urls(
+            self.request, {row.source_pk for row in rows if row.kind.is_page}
+        )
+        for row in rows:
+            by_code = states[(row.kind, row.key)]
+            state = by_code[row.language_code]
+            source_pk, source_locale_id = group_source(by_code, row.source_pk, row.locale_id)
+            link = action(abilities, row.kind.model, state, row.locale_id, source_pk)
+            row.action, row.action_url = link.label, link.url
+            if state.row is not None and abilities.may_change(row.kind.model, row.locale_id):
+                row.title_url = edit_url(row.kind.model, state.row.pk)
+            else:
+                row.title_url = open_url(
+                    abilities, row.kind.model, by_code, source_pk, source_locale_id, live_urls
+                )
 
     @cached_property
     def _directory_types(self):
@@ -410,6 +420,7 @@ class TranslationStatusReportView(ReportView):
         state = states[(kind, row["r_key"])][code]
         return ReportRow(
             kind=kind,
+            key=row["r_key"],
             title=row["r_title"],
             type=self._type_label(row["r_type"]),
             locale_id=row["r_locale"],
