@@ -20,9 +20,9 @@ and columns.
 Caching and streaming: a file of at most `OPEN_DATA_STREAM_ABOVE` records is made in memory
 and kept in the response cache between publishes (`cached_view`: no SQL, ETag, 304). A larger
 one is streamed as it is written, a batch of records at a time (fixed memory, a fixed number of
-queries per batch), and is not kept on the server: `cached_view` passes streaming answers
-through, and a body of many megabytes does not belong in Redis. Its `Cache-Control: public`
-lets a CDN or proxy keep it instead.
+queries per batch); a body of many megabytes does not belong in Redis, so it is written to a
+file of the cache's generation as it streams (`cms.public_files`), and served from that file
+until the next publish.
 """
 
 import json
@@ -35,6 +35,7 @@ from django.views.decorators.http import require_safe
 from cms.graphql.errors import BadUserInput
 from cms.graphql.locales import best_locale
 from cms.links import public_base_url
+from cms.public_files import StoredFile
 from cms.query_string import bad_request, check_known, locale
 from cms.visibility import visible_records
 from directory.exchange import RECORD_TYPES
@@ -75,20 +76,27 @@ def _filename(stem, code, extension):
     return f"{stem}-{code}.{extension}" if code else f"{stem}.{extension}"
 
 
-def _answer(chunks, streaming, content_type, filename):
-    if streaming:
-        response = StreamingHttpResponse(chunks, content_type=content_type)
-        # Not kept by cached_view: let browsers and CDNs keep it.
-        patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_SECONDS)
+def _answer(request, filename, content_type, count, chunks):
+    """The file `chunks()` writes: from the stored file of this generation if there is one,
+    else made in memory (cached by `cached_view`) when `count()` is small, else streamed (and
+    stored as it streams)."""
+    stored = StoredFile.for_request(request, filename)
+    if stored and stored.exists():
+        response = stored.response(request, content_type)
+    elif count() <= settings.OPEN_DATA_STREAM_ABOVE:
+        response = HttpResponse("".join(chunks()), content_type=content_type)
     else:
-        response = HttpResponse("".join(chunks), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        if stored:
+            response = stored.streaming_response(chunks(), content_type)
+        else:
+            response = StreamingHttpResponse(chunks(), content_type=content_type)
+    if response.streaming or response.status_code == 304:
+        # Not kept by cached_view: say so to browsers and CDNs here.
+        patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_SECONDS)
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = LINK_HEADER
     return response
-
-
-def _streams(count):
-    return count > settings.OPEN_DATA_STREAM_ABOVE
 
 
 def _json_object(head, list_key, items):
@@ -112,16 +120,19 @@ def _enterprise_file(request, extension):
     except BadUserInput as error:
         return bad_request(error)
     queryset = enterprise_queryset(code)
-    streaming = _streams(queryset.count())
-    batches = export_batches(ENTERPRISES.model, queryset, batch_size=BATCH_SIZE)
-    if extension == "csv":
-        chunks = csv_chunks(ENTERPRISES, batches, include_private=False)
-        content_type = "text/csv; charset=utf-8; header=present"
-    else:
+
+    def chunks():
+        batches = export_batches(ENTERPRISES.model, queryset, batch_size=BATCH_SIZE)
+        if extension == "csv":
+            return csv_chunks(ENTERPRISES, batches, include_private=False)
         head = {"license": license_object(), "locale": code}
-        chunks = _json_object(head, "records", json_rows(ENTERPRISES, batches, False))
-        content_type = "application/json"
-    return _answer(chunks, streaming, content_type, _filename("enterprises", code, extension))
+        return _json_object(head, "records", json_rows(ENTERPRISES, batches, False))
+
+    content_type = (
+        "text/csv; charset=utf-8; header=present" if extension == "csv" else "application/json"
+    )
+    filename = _filename("enterprises", code, extension)
+    return _answer(request, filename, content_type, queryset.count, chunks)
 
 
 @require_safe
@@ -144,12 +155,16 @@ def hsds_json(request):
     except BadUserInput as error:
         return bad_request(error)
     language = code or settings.LANGUAGE_CODE
-    total = hsds_queryset(ENTERPRISES, language).count()
-    page = hsds_page(None, total)
-    del page["contents"]
-    head = {"license": license_object(), "locale": language, **page}
-    chunks = _json_object(head, "contents", hsds_contents(ENTERPRISES, language, BATCH_SIZE))
-    return _answer(chunks, _streams(total), "application/json", _filename("hsds", code, "json"))
+    queryset = hsds_queryset(ENTERPRISES, language)
+
+    def chunks():
+        page = hsds_page(None, queryset.count())
+        del page["contents"]
+        head = {"license": license_object(), "locale": language, **page}
+        return _json_object(head, "contents", hsds_contents(ENTERPRISES, language, BATCH_SIZE))
+
+    filename = _filename("hsds", code, "json")
+    return _answer(request, filename, "application/json", queryset.count, chunks)
 
 
 @require_safe

@@ -4,6 +4,7 @@ Every variable read here is listed with its default in `.env.example`.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -346,8 +347,12 @@ FRONTEND_PATHS = {
     "page": os.environ.get("FRONTEND_PAGE_PATH", "/{locale}{path}"),
 }
 # Open data files (/open-data/) of more records than this are streamed as they are written and
-# not kept in the response cache; smaller ones are kept between publishes (README: Open data).
+# kept as files between publishes; smaller ones in the response cache (README: Open data).
 OPEN_DATA_STREAM_ABOVE = int(os.environ.get("OPEN_DATA_STREAM_ABOVE", "5000"))
+# Where those streamed files are kept between publishes (cms/public_files.py), per instance.
+PUBLIC_FILES_DIR = Path(
+    os.environ.get("PUBLIC_FILES_DIR") or Path(tempfile.gettempdir()) / "sesn-public-files"
+)
 
 # Freshness of directory entries (README: Freshness): an entry not verified within this many days
 # is `stale`, and its private contact is asked once per period whether it is still correct, with

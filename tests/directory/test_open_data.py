@@ -198,8 +198,9 @@ def test_a_small_file_is_cached_until_a_publish(client, directory, url, django_a
 
 
 @pytest.fixture
-def large_directory(settings):
+def large_directory(settings, tmp_path):
     settings.OPEN_DATA_STREAM_ABOVE = 10
+    settings.PUBLIC_FILES_DIR = tmp_path / "public-files"
     english = factories.english()
     SocialEnterprise.objects.bulk_create(
         [
@@ -211,15 +212,15 @@ def large_directory(settings):
 
 
 @pytest.mark.parametrize("url", FILES)
-def test_a_large_file_is_streamed_in_batches_and_not_cached(
+def test_a_large_file_is_streamed_in_batches(
     client, large_directory, url, django_assert_max_num_queries
 ):
     response = client.get(url)
 
     assert response.streaming
+    assert response["X-Cache"] == "miss"
     assert response["Link"] == f'<{LICENSE}>; rel="license"'
     assert "public" in response["Cache-Control"]
-    assert "X-Cache" not in response
     # Queries are made as the body is read, a fixed number per batch of 500 records.
     with django_assert_max_num_queries(20):
         text = body(response)
@@ -232,6 +233,40 @@ def test_a_large_file_is_streamed_in_batches_and_not_cached(
         records = data.get("records", data.get("contents"))
         assert len(records) == 1200
         assert data["license"]["url"] == LICENSE
+
+
+def test_a_large_file_is_kept_as_a_file_until_a_publish(
+    client, large_directory, settings, django_assert_num_queries
+):
+    url = "/open-data/enterprises.csv"
+    first = body(client.get(url, {"locale": "lv"}))
+
+    with django_assert_num_queries(0):
+        second = client.get(url, {"locale": "lv"})
+        assert second["X-Cache"] == "hit"
+        assert body(second) == first
+    assert second["Content-Disposition"] == 'attachment; filename="enterprises-lv.csv"'
+    assert second["Link"] == f'<{LICENSE}>; rel="license"'
+    assert "public" in second["Cache-Control"]
+    not_modified = client.get(url, {"locale": "lv"}, headers={"If-None-Match": second["ETag"]})
+    assert not_modified.status_code == 304
+    assert len(list(settings.PUBLIC_FILES_DIR.iterdir())) == 1
+
+    factories.SocialEnterpriseFactory(name="Fresh enterprise").save_revision().publish()
+    third = client.get(url, {"locale": "lv"})
+    assert third["X-Cache"] == "miss"
+    assert "Fresh enterprise" in body(third)
+    # The past generation's file is gone once the new one is complete.
+    assert len(list(settings.PUBLIC_FILES_DIR.iterdir())) == 1
+
+
+def test_a_file_interrupted_while_streaming_is_not_kept(client, large_directory, settings):
+    response = client.get("/open-data/enterprises.json")
+    next(iter(response.streaming_content))
+    response.close()
+
+    assert not list(settings.PUBLIC_FILES_DIR.iterdir())
+    assert client.get("/open-data/enterprises.json")["X-Cache"] == "miss"
 
 
 def test_export_directory_still_writes_every_column_when_told(directory, tmp_path):
