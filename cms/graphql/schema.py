@@ -108,6 +108,8 @@ def mend_block_types():
 
 
 def create_schema():
+    """grapple makes a type of every model of our apps; one that declares no `graphql_fields`
+    (a log, private data) is never part of the API, so its type is left out."""
     expose_declared_fields_only()
     mend_block_types()
 
@@ -120,7 +122,11 @@ def create_schema():
     return graphene.Schema(
         query=Query,
         mutation=mutation,
-        types=list(registry.models.values()),
+        types=[
+            node_type
+            for model, node_type in registry.models.items()
+            if model not in registry.django_models or getattr(model, "graphql_fields", None)
+        ],
         auto_camelcase=True,
     )
 

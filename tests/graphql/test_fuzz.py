@@ -207,6 +207,9 @@ def real_values():
     return {
         "slug": enterprises + organisations + events,
         "enterprise": enterprises,
+        # contactEntry's entry, and e-mail addresses for it and for subscribe.
+        "entry": enterprises + organisations,
+        "email": ["reader@example.com", "Visitor.Name+tag@example.dk", "no-at-sign"],
         "organiser": organisations + enterprises,
         "path": page_paths,
         "topic": codes(directory.Topic),
@@ -540,6 +543,29 @@ def test_invalid_operations_are_refused_in_our_own_words(post, real, data):
 @given(data=st.data())
 def test_valid_mutations_answer_without_internal_errors(post, real, data):
     post(data.draw(generated_operations(real, "mutation", hypothesis_graphql.Mode.POSITIVE)))
+
+
+@fuzz_settings("mutations")
+@given(data=st.data())
+def test_contact_and_alerts_run_their_e_mails_without_internal_errors(
+    post, real, data, monkeypatch
+):
+    """contactEntry and subscribe with their background e-mails run at once (not discarded
+    with the rolled-back transaction), so relaying and confirming are fuzzed too."""
+    monkeypatch.setattr(
+        transaction, "on_commit", lambda callback, using=None, robust=False: callback()
+    )
+    name = data.draw(st.sampled_from(["contactEntry", "subscribe"]))
+    root = SCHEMA.mutation_type
+    variables = data.draw(
+        st.fixed_dictionaries(
+            {
+                arg: field_value(arg, spec.type, real)
+                for arg, spec in root.fields[name].args.items()
+            }
+        )
+    )
+    post({"query": operation(root, name, "ok errors { field message }"), "variables": variables})
 
 
 @fuzz_settings("variables")
