@@ -287,3 +287,51 @@ def test_partner_matches_cost_the_same_for_10_and_100_partners():
     kinds = {bool(match["partner"].get("supportTypes")) for match in data["partnerMatches"]}
     assert kinds == {True, False}
     assert small == large, f"{small} queries for 10 partners, {large} for 100"
+
+
+def test_lists_look_locales_up_once_per_process():
+    """Locale ids are known after the first request (cms/locale_ids.py): the page list and the
+    fallback of its relations filter on them instead of looking language codes up."""
+    library = factories.library()
+    for number in range(3):
+        factories.article(library, title=f"Article {number}")
+    query = """query { pages(locale: da, type: ARTICLE) { items {
+      title ... on ArticlePage { topics { name } relatedEnterprises { name } } } } }"""
+    client = Client()
+    client.post("/graphql/", data={"query": query}, content_type="application/json")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/graphql/", data={"query": query}, content_type="application/json")
+
+    assert len(response.json()["data"]["pages"]["items"]) == 3
+    lookups = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith('SELECT "wagtailcore_locale"')
+        and '"language_code" IN' in q["sql"].split("WHERE")[-1]
+    ]
+    assert lookups == []
+
+
+def test_a_language_added_after_the_first_request_is_listed():
+    """A Locale saved or deleted clears the ids kept by the process; a recreated language gets
+    a new id, and lists in it find its rows."""
+    english = factories.SocialEnterpriseFactory(name="Stockholm Bikes", slug="stockholm-bikes")
+    query = "query { enterprises(locale: sv) { items { name locale } } }"
+    client = Client()
+
+    def listed():
+        response = client.post("/graphql/", data={"query": query}, content_type="application/json")
+        return response.json()["data"]["enterprises"]["items"]
+
+    assert listed() == [{"name": "Stockholm Bikes", "locale": "en"}]
+
+    Locale.objects.get(language_code="sv").delete()
+    swedish = Locale.objects.create(language_code="sv")
+    factories.SocialEnterpriseFactory(
+        name="Stockholmscyklar",
+        slug="stockholmscyklar",
+        locale=swedish,
+        translation_key=english.translation_key,
+    )
+
+    assert listed() == [{"name": "Stockholmscyklar", "locale": "sv"}]
