@@ -53,7 +53,7 @@ from cms.graphql.locales import Locale, best_locale
 from cms.visibility import visible_records
 from directory import models
 from directory.facets import translated_names
-from directory.schema import LISTS, DirectoryEntryInterface, in_locales, locale_ids
+from directory.schema import LISTS, DirectoryEntryInterface
 from directory.vocabularies import NEIGHBOURS, are_neighbours
 
 NEED_MET_WEIGHT = 3.0
@@ -249,7 +249,7 @@ def _language_weight(subject):
     return Case(When(speaks, then=Value(COMMON_LANGUAGE_WEIGHT)), default=Value(0.0))
 
 
-def ranked_candidates(model, subject, language, limit, locales=None):
+def ranked_candidates(model, subject, language, limit):
     """The `limit` best candidates of `model` for the enterprise `subject` (a model instance),
     best first, in one query: rows of `model` holding only the columns scoring needs, with
     `score`, the total `score()` gives them.
@@ -261,7 +261,7 @@ def ranked_candidates(model, subject, language, limit, locales=None):
     """
     organisations = model is models.SupportOrganisation
     columns = COLUMNS + (["countries_served"] if organisations else [])
-    candidates = _candidates(model, subject, language, locales).order_by()
+    candidates = _candidates(model, subject, language).order_by()
     if organisations:
         candidates = candidates.annotate(
             served_list=Concat(
@@ -363,13 +363,9 @@ def score(subject, candidate, terms):
 COLUMNS = ["id", "name", "slug", "country", "languages"]
 
 
-def _candidates(model, subject, language, locales=None):
-    """`locales`: the ids of `language` and English, when known (see `in_locales`)."""
-    visible = visible_records(model)
-    if locales is not None:
-        visible = in_locales(visible, locales)
+def _candidates(model, subject, language):
     return (
-        best_locale(visible, language)
+        best_locale(visible_records(model), language)
         .filter(seeking_partners=True)
         .exclude(translation_key=subject.translation_key)
     )
@@ -404,7 +400,7 @@ def _fetch_partners(matches):
                 match.partner = rows[match.candidate.pk]
 
 
-def find_partners(subject, language, limit, locales=None):
+def find_partners(subject, language, limit):
     """The `limit` best matches for the enterprise `subject` (a model instance).
 
     SQL ranks the candidates of each model and returns only the `limit` best; `score()` then
@@ -415,7 +411,7 @@ def find_partners(subject, language, limit, locales=None):
     own = as_candidate(subject)
     matches = []
     for model in (models.SocialEnterprise, models.SupportOrganisation):
-        rows = ranked_candidates(model, subject, language, limit, locales)
+        rows = ranked_candidates(model, subject, language, limit)
         terms = matched_terms(model, subject, [row.pk for row in rows])
         for row in rows:
             candidate = as_candidate(row)
@@ -496,7 +492,7 @@ class PartnerMatchQuery:
                 f'No published social enterprise has the slug "{enterprise}".',
                 argument="enterprise",
             )
-        matches = find_partners(subject, language, limit, locale_ids(info, language))
+        matches = find_partners(subject, language, limit)
         with translation.override(language):
             texts = _texts()
             return [

@@ -250,16 +250,11 @@ def test_a_term_filter_reads_the_link_table_by_term_id(gql, linked):
 
 @pytest.mark.parametrize("locale", ["en", "da"])
 def test_a_list_names_its_locales_by_id(gql, linked, locale):
-    """PostgreSQL estimates a literal locale id from its statistics; through the join on the
-    language code it guessed a tenth of the table and planned counts as index probes."""
-    from wagtail.models import Locale
-
-    ids = sorted(Locale.objects.filter(language_code__in={"en", locale}).values_list("pk"))
+    """PostgreSQL estimates a literal locale id from its statistics; through a join on the
+    language code it guessed a tenth of the table and planned a search's count as 100,000
+    index probes instead of one hash join."""
     result, queries = requested(gql, FILTERED, {"filter": {"sdgs": [8]}, "locale": locale})
     assert result["totalCount"] == 2
     count = next(sql for sql in entry_queries(queries) if "COUNT(" in sql)
-    if locale == "en":
-        assert f'"directory_socialenterprise"."locale_id" = {ids[0][0]}' in count, count
-    else:
-        listed = ", ".join(str(pk) for (pk,) in ids)
-        assert f'"directory_socialenterprise"."locale_id" IN ({listed})' in count, count
+    assert '"wagtailcore_locale"' not in count, count
+    assert '"directory_socialenterprise"."locale_id" = ' in count, count
