@@ -26,6 +26,17 @@ def _describe(page):
     return {"title": page.title, "path": locale_path(page)}
 
 
+def request_visible_pages(info):
+    """The public pages (cms.visibility), built once per request: each build reads the view
+    restrictions, a query the list and its `translations` would otherwise make twice."""
+    visible = getattr(info.context, "_visible_pages", None)
+    if visible is None:
+        visible = visible_pages()
+        if info.context is not None:
+            info.context._visible_pages = visible
+    return visible
+
+
 class PageType(graphene.Enum):
     HOME = "pages.HomePage"
     LIBRARY_INDEX = "pages.LibraryIndexPage"
@@ -98,7 +109,7 @@ class PageInterface(graphene.Interface):
             load_translations(
                 getattr(self, "_batch", [self]),
                 WagtailPage.objects.all(),
-                visible_pages(),
+                request_visible_pages(info),
                 _describe,
             )
         return self._translations
@@ -161,11 +172,12 @@ def search_ids(query):
     return [page.pk for page in WagtailPage.objects.search(search_words(query))[:1000]]
 
 
-def listed_pages(code, type=None, topic=None, search=None):
+def listed_pages(code, type=None, topic=None, search=None, visible=None):
     """(queryset, search ranking or None) of the public pages `pages` lists: below the home
     pages, in their best locale for `code`, of a type, on a topic, matching a search. Shared
-    with the Atom feed (pages/feeds.py)."""
-    queryset = best_locale(visible_pages().filter(depth__gt=2), code)
+    with the Atom feed (pages/feeds.py). `visible`: the public pages, if already built."""
+    visible = visible_pages() if visible is None else visible
+    queryset = best_locale(visible.filter(depth__gt=2), code)
     if type is not None:
         app_label, model_name = getattr(type, "value", type).split(".")
         queryset = queryset.filter(
@@ -217,7 +229,7 @@ class PagesQuery:
         roots = locale_roots()
         relative = path.strip("/")
         relative = f"{relative}/" if relative else ""
-        visible = visible_pages()
+        visible = request_visible_pages(info)
         for candidate in [code, SOURCE_LANGUAGE]:
             root = roots.get(candidate)
             if root is None:
@@ -243,7 +255,9 @@ class PagesQuery:
     ):
         limit, offset = check_limit(limit, offset)
         code = set_requested_language(info, locale)
-        queryset, ranking = listed_pages(code, type, topic, search)
+        queryset, ranking = listed_pages(
+            code, type, topic, search, visible=request_visible_pages(info)
+        )
         if order is not None:
             queryset = queryset.order_by(getattr(order, "value", order), "pk")
         elif ranking is not None:

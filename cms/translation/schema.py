@@ -56,12 +56,14 @@ def load_translations(items, all_rows, visible_rows, describe):
     that is not public shows no title or path, whatever its status.
     """
     states = translation_states({item.translation_key for item in items}, all_rows, visible_rows)
+    # Enum members serialise without a lookup by value: a list of 100 has 1,000 entries.
+    members = {code: Locale.get(code) for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}
     for item in items:
         translations = []
         for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
             state = states[item.translation_key][code]
             entry = {
-                "locale": code,
+                "locale": members[code],
                 "title": None,
                 "path": None,
                 "slug": None,
