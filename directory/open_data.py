@@ -76,7 +76,7 @@ def _filename(stem, code, extension):
     return f"{stem}-{code}.{extension}" if code else f"{stem}.{extension}"
 
 
-def _answer(request, filename, content_type, count, chunks):
+def _answer(request, filename, content_type, count, chunks, languages):
     """The file `chunks()` writes: from the stored file of this generation if there is one,
     else made in memory (cached by `cached_view`) when `count()` is small, else streamed (and
     stored as it streams)."""
@@ -96,6 +96,7 @@ def _answer(request, filename, content_type, count, chunks):
     if response.status_code == 200:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = LINK_HEADER
+    response["Content-Language"] = languages
     return response
 
 
@@ -132,7 +133,8 @@ def _enterprise_file(request, extension):
         "text/csv; charset=utf-8; header=present" if extension == "csv" else "application/json"
     )
     filename = _filename("enterprises", code, extension)
-    return _answer(request, filename, content_type, queryset.count, chunks)
+    languages = code or ", ".join(code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES)
+    return _answer(request, filename, content_type, queryset.count, chunks, languages)
 
 
 @require_safe
@@ -164,7 +166,7 @@ def hsds_json(request):
         return _json_object(head, "contents", hsds_contents(ENTERPRISES, language, BATCH_SIZE))
 
     filename = _filename("hsds", code, "json")
-    return _answer(request, filename, "application/json", queryset.count, chunks)
+    return _answer(request, filename, "application/json", queryset.count, chunks, language)
 
 
 @require_safe

@@ -68,6 +68,7 @@ def test_csv_holds_public_records_in_every_locale_without_private_columns(client
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="enterprises.csv"'
+    assert response["Content-Language"].startswith("en, ")
     rows = csv_rows(response)
     assert [(row["locale"], row["name"]) for row in rows] == [
         ("en", "Other café"),
@@ -94,6 +95,7 @@ def test_a_locale_gives_one_row_per_enterprise_with_the_english_fallback(client,
     response = client.get("/open-data/enterprises.csv", {"locale": "lv"})
 
     assert response["Content-Disposition"] == 'attachment; filename="enterprises-lv.csv"'
+    assert response["Content-Language"] == "lv"
     rows = csv_rows(response)
     assert sorted((row["locale"], row["name"]) for row in rows) == [
         ("en", "Other café"),
@@ -247,6 +249,7 @@ def test_a_large_file_is_kept_as_a_file_until_a_publish(
         assert body(second) == first
     assert second["Content-Disposition"] == 'attachment; filename="enterprises-lv.csv"'
     assert second["Link"] == f'<{LICENSE}>; rel="license"'
+    assert second["Content-Language"] == "lv"
     assert "public" in second["Cache-Control"]
     not_modified = client.get(url, {"locale": "lv"}, headers={"If-None-Match": second["ETag"]})
     assert not_modified.status_code == 304
