@@ -990,6 +990,51 @@ def probe_feeds(client, matrix, site):
             matrix.unprobed.append((surface, f"HTTP {response.status_code}"))
 
 
+def probe_verification(client, matrix, site):
+    """The "still correct?" e-mails and pages (directory/verification): the command's e-mails,
+    and a link made for every entry row, hidden and draft translations included, opened and
+    answered. The e-mail goes to the private contact, so its own name and address are no leak
+    there; on the pages they are."""
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from cms.visibility import visible_records
+    from directory.models import SocialEnterprise, SupportOrganisation
+    from directory.verification.links import make_token
+
+    mail.outbox.clear()
+    call_command("send_verification_requests", stdout=StringIO())
+    for message in mail.outbox:
+        recipient = message.to[0]
+        own = [recipient]
+        for model in (SocialEnterprise, SupportOrganisation):
+            own += model.objects.filter(contact_email=recipient).values_list(
+                "contact_name", flat=True
+            )
+        matrix.scan(f"verify-email {recipient}", " ".join(own), message.body + message.subject)
+    states = {**site.enterprise_slugs, **site.organisation_slugs}
+    for model in (SocialEnterprise, SupportOrganisation):
+        public = set(visible_records(model).values_list("pk", flat=True))
+        for row in model.objects.select_related("locale"):
+            token = make_token(row, row.locale.language_code)
+            surface = f"verify {model._meta.model_name} {row.slug} {row.locale.language_code}"
+            for name in ["directory-verification", "directory-verification-update"]:
+                response = client.get(reverse(name, args=[token]))
+                matrix.scan(surface, "", body_text(response))
+            if row.pk in public:
+                continue
+            before = model.objects.filter(pk=row.pk).values_list("last_verified", flat=True)[0]
+            response = client.post(reverse("directory-verification", args=[token]))
+            matrix.scan(surface, "", body_text(response))
+            after = model.objects.filter(pk=row.pk).values_list("last_verified", flat=True)[0]
+            if response.status_code != 404 or after != before:
+                state = states.get(row.slug, "lvdraft")
+                matrix.leaks.append((state, surface, "a hidden entry was verified"))
+
+
 def local_path(link):
     parts = urlsplit(link)
     if parts.scheme and parts.hostname not in ("localhost", "testserver", None):
@@ -1051,6 +1096,7 @@ def test_no_hostile_state_leaks_through_any_surface(client, hostile_site, lifted
     probe_calendars(client, matrix, hostile_site)
     probe_feeds(client, matrix, hostile_site)
     probe_html_and_documents(client, matrix, hostile_site)
+    probe_verification(client, matrix, hostile_site)
 
     cells = len(STATES) * len(matrix.surfaces)
     summary = (
@@ -1059,6 +1105,7 @@ def test_no_hostile_state_leaks_through_any_surface(client, hostile_site, lifted
     print(summary)
     served = {path for path in FEED_PATHS if any(s.startswith(path) for s in matrix.surfaces)}
     blind = {"graphql", "ics", "html", "document", *served} - matrix.canaries
+    blind |= {"verify", "verify-email"} - matrix.canaries
     assert not blind, f"These surfaces never showed public content: {sorted(blind)}"
     report = matrix.report()
     assert not report, f"{summary}\n{report}"
