@@ -387,3 +387,35 @@ def test_random_query_strings_never_get_a_server_error(client, url, params):
         parse(response)
     else:
         assert "Traceback" not in response.content.decode()
+
+
+# Queries --------------------------------------------------------------------------------------
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.public_cache import cache
+
+    cache().clear()
+    with CaptureQueriesContext(connection) as queries:
+        parse(client.get(url, {"locale": "lv"}))
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_feed_costs_the_same_queries_for_few_and_many_items(client, url):
+    library = factories.library()
+
+    def add(start, count):
+        for n in range(start, start + count):
+            factories.SocialEnterpriseFactory(name=f"Enterprise {n}")
+            factories.EventFactory(title=f"Event {n}")
+            factories.article(parent=library, title=f"Article {n}", slug=f"article-{n}")
+
+    add(0, 2)
+    count_queries(client, url)  # the first request also reads the locales, once per process
+    few = count_queries(client, url)
+    add(2, 20)
+    assert count_queries(client, url) == few
