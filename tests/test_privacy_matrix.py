@@ -8,6 +8,8 @@ linked from public content so that nested relations reach it. Then every surface
 every root field of the live schema (selections generated from the schema itself, so a new
 field is covered without editing this file) in `en` and `lv`, search, facets, partnerMatches,
 the .ics feeds, the Atom feeds and open data files (also filtered by hidden codes), the
+public mutations that act on entries (`contactEntry` to every hidden entry and to the entries
+whose private contact carries markers, `subscribe`) and the alert digests they lead to, the
 server-rendered HTML (every page a crawl reaches from each home page, and the
 hostile pages' own addresses) and every document a public answer links to.
 
@@ -1035,6 +1037,74 @@ def probe_verification(client, matrix, site):
                 matrix.leaks.append((state, surface, "a hidden entry was verified"))
 
 
+CONTACT_ENTRY = """mutation($input: ContactEntryInput!) {
+  contactEntry(input: $input) { ok reference errors { field message } } }"""
+SUBSCRIBE = """mutation($input: SubscribeInput!) {
+  subscribe(input: $input) { ok errors { field message } } }"""
+VISITOR = {"name": "Visitor", "email": "visitor@example.com", "message": "Hello."}
+
+
+def mutate(client, query, input):
+    response = client.post(
+        "/graphql/",
+        data=json.dumps({"query": query, "variables": {"input": input}}),
+        content_type="application/json",
+    )
+    return response, json.dumps(input)
+
+
+def probe_outreach(client, matrix, site):
+    """contactEntry to every hidden entry must fail on `entry` and send nothing; to the public
+    entries whose private contact carries markers it succeeds, and no answer or error shows
+    the address. Then an alert of every kind in every locale gets a digest of everything (each
+    row counted as newly published): public items only, no private field."""
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from directory.models import AlertSubscription, Event, SocialEnterprise, SupportOrganisation
+
+    hidden = {**site.enterprise_slugs, **site.organisation_slugs}
+    public = {"public-contact": None, "public-contact-org": None}
+    run_at_once = mock.patch.object(
+        transaction, "on_commit", lambda callback, using=None, robust=False: callback()
+    )
+    # This probes privacy, not the rate limits.
+    unlimited = override_settings(
+        GRAPHQL_CONTACTS_PER_HOUR=1000, GRAPHQL_SUBSCRIPTIONS_PER_HOUR=1000
+    )
+    with run_at_once, unlimited:
+        for slug, state in {**hidden, **public}.items():
+            mail.outbox.clear()
+            response, asked = mutate(client, CONTACT_ENTRY, {"entry": slug, **VISITOR})
+            surface = f"graphql contactEntry(entry: {slug})"
+            matrix.scan(surface, asked, body_text(response))
+            result = (response.json().get("data") or {}).get("contactEntry") or {}
+            if state and (result.get("ok") or mail.outbox):
+                matrix.leaks.append((state, surface, "a hidden entry was contacted"))
+            if not state and not result.get("ok"):
+                matrix.unprobed.append((surface, body_text(response)))
+        for kind in ["ENTERPRISES", "SUPPORT_ORGANISATIONS", "EVENTS", "PAGES"]:
+            for locale in LOCALES:
+                address = f"{kind.lower()}-{locale}@example.com"
+                input = {"email": address, "kind": kind, "locale": locale}
+                response, asked = mutate(client, SUBSCRIBE, input)
+                matrix.scan(f"graphql subscribe({kind}, {locale})", asked, body_text(response))
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    AlertSubscription.objects.update(confirmed_at=long_ago, last_digest_at=long_ago)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    for model in (SocialEnterprise, SupportOrganisation, Event, Page):
+        model.objects.update(first_published_at=yesterday)
+    mail.outbox.clear()
+    call_command("send_alert_digests", stdout=StringIO())
+    for message in mail.outbox:
+        alert = message.to[0].split("@")[0]
+        matrix.scan(f"digest {alert}", "", f"{message.subject}\n{message.body}")
+
+
 def local_path(link):
     parts = urlsplit(link)
     if parts.scheme and parts.hostname not in ("localhost", "testserver", None):
@@ -1096,6 +1166,7 @@ def test_no_hostile_state_leaks_through_any_surface(client, hostile_site, lifted
     probe_calendars(client, matrix, hostile_site)
     probe_feeds(client, matrix, hostile_site)
     probe_html_and_documents(client, matrix, hostile_site)
+    probe_outreach(client, matrix, hostile_site)
     probe_verification(client, matrix, hostile_site)
 
     cells = len(STATES) * len(matrix.surfaces)
@@ -1106,6 +1177,7 @@ def test_no_hostile_state_leaks_through_any_surface(client, hostile_site, lifted
     served = {path for path in FEED_PATHS if any(s.startswith(path) for s in matrix.surfaces)}
     blind = {"graphql", "ics", "html", "document", *served} - matrix.canaries
     blind |= {"verify", "verify-email"} - matrix.canaries
+    blind |= {"digest"} - matrix.canaries
     assert not blind, f"These surfaces never showed public content: {sorted(blind)}"
     report = matrix.report()
     assert not report, f"{summary}\n{report}"
