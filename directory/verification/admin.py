@@ -12,6 +12,7 @@ from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
 
 import django_filters
 
+from cms.visibility import visible_records
 from directory.freshness import stale_condition
 
 from .record import UPDATE_PROPOSED, VERIFIED
@@ -37,7 +38,7 @@ def entry_filterset(model, fields):
 
 def stale_count(model):
     """Published entries (translation groups) that are stale today."""
-    rows = model._default_manager.filter(live=True).filter(stale_condition())
+    rows = visible_records(model).filter(stale_condition())
     return rows.order_by().values("translation_key").distinct().count()
 
 

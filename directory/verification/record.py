@@ -61,20 +61,22 @@ def _group(entry):
 def record_verification(entry):
     """Set `last_verified` to today on every row of the entry's translation group.
 
-    A row whose live content is its latest is published again with the new date, as a revision
-    logged "Verified by its contact": nothing else changes, so no moderation. A row with a
-    pending draft keeps that draft as its latest revision: its live row gets the date directly
-    and the draft gets it too, so publishing the draft later does not undo it. Returns the
-    number of rows changed (0 when already verified today).
+    A public row whose live content is its latest is published again with the new date, as a
+    revision logged "Verified by its contact": nothing else changes, so no moderation. Any other
+    row (a pending draft, an unpublished or expired translation) is never published here: its
+    column gets the date directly and its latest revision too, so publishing that later does
+    not undo it. Returns the number of rows changed (0 when already verified today).
     """
     today = freshness.today()
+    group = _group(entry)
+    public = set(visible_records(type(entry)).filter(pk__in=group).values_list("pk", flat=True))
     changed = 0
-    for row in _group(entry).select_for_update():
+    for row in group.select_for_update():
         if row.last_verified == today:
             continue
         changed += 1
         row.last_verified = today
-        if row.live and not row.has_unpublished_changes:
+        if row.pk in public and not row.has_unpublished_changes:
             revision = row.save_revision(log_action=False, clean=False)
             revision.publish(log_action=False)
             log(row, VERIFIED, revision=revision, content_changed=True)
@@ -119,7 +121,11 @@ def propose_update(entry, proposed, relations, keep_description=False):
     for name, rows in relations.items():
         getattr(entry, name).set(rows)
     entry.last_verified = freshness.today()
+    # Moderators hear of a proposal once per moderation: a link used again while they have not
+    # decided adds a revision to the same workflow, not another e-mail.
+    already_told = entry.workflow_in_progress
     with transaction.atomic():
         submit_for_moderation(entry, UPDATE_PROPOSED)
-    transaction.on_commit(lambda: notify_moderators.enqueue(entry._meta.label, entry.pk))
+    if not already_told:
+        transaction.on_commit(lambda: notify_moderators.enqueue(entry._meta.label, entry.pk))
     return entry

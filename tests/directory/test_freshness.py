@@ -7,6 +7,8 @@ from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,6 +148,45 @@ def test_stale_facets_and_filter_agree_with_the_field(gql, mixed):
         "never-a",
         "never-b",
     ]
+
+
+def test_the_directory_entry_interface_has_both_fields(gql):
+    enterprise("checked", verified=days_ago(2))
+    query = """{ enterprises { items { ... on DirectoryEntry { lastVerified stale } } } }"""
+    assert gql(query)["enterprises"]["items"] == [
+        {"lastVerified": days_ago(2).isoformat(), "stale": False}
+    ]
+
+
+def test_freshness_fields_and_filter_cost_no_extra_query(gql, mixed, django_assert_num_queries):
+    plain = "{ enterprises { totalCount items { slug } } }"
+    fresh = """{ enterprises(filter: {stale: false}, order: RECENTLY_VERIFIED) {
+      totalCount items { slug lastVerified stale } } }"""
+    with CaptureQueriesContext(connection) as baseline:
+        gql(plain)
+    with django_assert_num_queries(len(baseline)):
+        gql(fresh)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_fresh_entries_by_recent_verification_read_the_verified_index(gql, mixed):
+    """Fresh entries are the head of the `<entry>_by_verified` index (directory migration
+    0004): a range on it, in order, never a sort of every entry."""
+    query = """{ enterprises(filter: {stale: false}, order: RECENTLY_VERIFIED, limit: 2) {
+      items { slug } } }"""
+    with CaptureQueriesContext(connection) as captured:
+        gql(query)
+    [sql] = [q["sql"] for q in captured if 'FROM "directory_socialenterprise"' in q["sql"]
+             and "LIMIT" in q["sql"]]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_sort")
+    assert "directory_socialenterprise_by_verified" in plan, plan
+    assert "Sort" not in plan.split("directory_socialenterprise_by_verified")[0], plan
 
 
 # The command and its e-mails ----------------------------------------------------------------
@@ -354,6 +395,22 @@ def test_yes_keeps_a_pending_draft_as_the_latest_revision():
     assert draft.content["last_verified"] == TODAY.isoformat()
 
 
+def test_yes_never_publishes_a_hidden_translation(client):
+    entry = enterprise("old", verified=days_ago(500))
+    draft = factories.translate_record(entry, "lv", publish=False, name="Melnraksts")
+    expired = factories.translate_record(entry, "da")
+    SocialEnterprise.objects.filter(pk=expired.pk).update(
+        expire_at=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    assert client.post(link(entry)).status_code == 200
+    public = set(SocialEnterprise.objects.public().values_list("pk", flat=True))
+    assert public == {entry.pk}
+    for row in (draft, expired):
+        row.refresh_from_db()
+        assert row.last_verified == TODAY
+
+
 def test_a_get_never_verifies(client):
     """Mail scanners follow links: only the button (a POST) answers yes."""
     entry = enterprise("old", verified=days_ago(500))
@@ -443,6 +500,23 @@ def test_update_with_changes_goes_to_moderation_and_leaves_the_live_entry(
     assert draft.last_verified == TODAY
     assert ModelLogEntry.objects.filter(action="directory.update_proposed").count() == 1
     assert moderator.email in [address for message in mail.outbox for address in message.to]
+
+
+def test_a_second_proposal_during_moderation_does_not_email_the_moderators_again(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    entry = enterprise("old", name="Old Bakery")
+    url = link(entry, view="directory-verification-update")
+    data = form_data(client.get(url))
+    for name in ["First name", "Second name"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {**data, "name": name})
+    entry.refresh_from_db()
+
+    to_moderator = [m for m in mail.outbox if moderator.email in m.to]
+    assert len(to_moderator) == 1 + 1  # ours and Wagtail's workflow notification, once
+    assert WorkflowState.objects.count() == 1
+    assert entry.latest_revision.as_object().name == "Second name"
 
 
 def test_update_errors_are_the_submissions_field_errors(client, moderator):
