@@ -222,9 +222,18 @@ def test_past_events_with_an_explicit_window(client):
     assert set(events_in(calendar)) == {"Mid-term partner meeting"}
 
 
+def test_near_is_a_parameter_as_in_the_events_query(client, forum):
+    _response, near = fetch(client, "/events.ics", near="54.35,18.65,10")
+    _response, far = fetch(client, "/events.ics", near="56.95,24.1,10")
+
+    assert set(events_in(near)) == {"Social economy forum"}
+    assert set(events_in(far)) == set()
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
+        ({"near": "54.35,18.65"}, '"near" is 3 comma-separated values: lat,lng,km.'),
         ({"countries": "XX"}, "Unknown country code(s): XX"),
         ({"types": "party"}, "Unknown types: party."),
         ({"topics": "astrology"}, "Unknown topics: astrology."),
