@@ -139,7 +139,7 @@ def verification_email(entry, language, on=None):
             % names
         )
     return EmailMessage(
-        subject,
+        " ".join(subject.split()),  # a line break in a name must not end the header
         f"{greeting}\n\n{body}\n",
         settings.DEFAULT_FROM_EMAIL,
         [entry.contact_email],
@@ -148,9 +148,11 @@ def verification_email(entry, language, on=None):
 
 
 def _send(connection, entry, language):
+    """Whether the e-mail went out. Any failure is this entry's alone: logged, and the run goes
+    on with the next entry."""
     try:
         return connection.send_messages([verification_email(entry, language)]) == 1
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError, ValueError):
         logger.exception("Could not ask the contact of %s (%s)", entry, entry.translation_key)
         return False
 

@@ -271,6 +271,27 @@ def test_a_failed_email_gives_the_claim_back_so_the_next_run_asks_again():
     assert asked() == ["old@example.com"]
 
 
+def test_limit_spreads_a_backlog_and_dry_run_sends_nothing():
+    for number in range(3):
+        enterprise(f"old-{number}", contact_email=f"old-{number}@example.com")
+    out = mock.Mock()
+    call_command("send_verification_requests", dry_run=True, stdout=out)
+    assert "3 entries" in out.write.call_args[0][0]
+    assert asked() == []
+
+    run_command(limit=2)
+    assert len(asked()) == 2
+    run_command(limit=2)
+    assert len(asked()) == 3
+
+
+def test_a_name_with_a_line_break_still_gets_its_email():
+    enterprise("odd", name="Odd\nName", contact_email="odd@example.com")
+    run_command()
+    [message] = mail.outbox
+    assert "Odd Name" in message.subject
+
+
 def links_in(message):
     return [line for line in message.body.splitlines() if line.startswith("http")]
 
