@@ -81,20 +81,17 @@ def _migrations_data(django_db_setup, django_db_blocker):
 def _migrated_data(_migrations_data, transactional_db):
     """What the migrations made (locales, groups, home page, workflow), in every test.
 
-    `serialized_rollback` restores it from the connection it serialized it on; once Playwright
-    runs its event loop in this thread, Django hands the test another connection object, which
-    lacks it, so the previous test's flush is followed by an empty database. Put back here.
+    `serialized_rollback` keeps it on the connection object: the flush after a test skips
+    post_migrate and the next test restores it. Once Playwright runs its event loop in this
+    thread, Django hands the tests another connection object, without it, so the flush would
+    re-run post_migrate and the next test would start empty. Put it on whichever connection
+    object is current before the flush.
     """
-    from django.contrib.auth.models import Group
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
     from django.db import connection
 
-    if _migrations_data and not Group.objects.exists():
-        # The flush re-ran post_migrate (content types, a locale): start from empty tables.
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(_migrations_data)
-        ContentType.objects.clear_cache()
+    yield
+    if _migrations_data and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = _migrations_data
 
 
 @pytest.fixture
