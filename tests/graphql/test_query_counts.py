@@ -12,6 +12,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 import pytest
 
+from cms.locale_ids import forget_locale_ids
 from directory.models import Sdg, Sector, Topic
 from pages.models import ArticlePage
 from tests import factories
@@ -313,6 +314,15 @@ def test_lists_look_locales_up_once_per_process():
     assert lookups == []
 
 
+@pytest.fixture
+def forget_locale_ids_afterwards():
+    """The test's rollback brings the old locale back without a signal: later tests must not
+    see the ids of the one it made."""
+    yield
+    forget_locale_ids()
+
+
+@pytest.mark.usefixtures("forget_locale_ids_afterwards")
 def test_a_language_added_after_the_first_request_is_listed():
     """A Locale saved or deleted clears the ids kept by the process; a recreated language gets
     a new id, and lists in it find its rows."""
