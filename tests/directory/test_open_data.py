@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cms.public_files import StoredFile
 from directory.exchange import RECORD_TYPES, read_csv, read_json
 from directory.models import SocialEnterprise
 from tests import factories
@@ -264,12 +265,25 @@ def test_a_large_file_is_kept_as_a_file_until_a_publish(
 
 
 def test_a_file_interrupted_while_streaming_is_not_kept(client, large_directory, settings):
-    response = client.get("/open-data/enterprises.json")
-    next(iter(response.streaming_content))
-    response.close()
+    """A client gone away: the server closes the answer's iterator, the partial file goes."""
+    stored = StoredFile("enterprises.csv")
+    body = stored._tee(iter(["external_id,name\n", "a,b\n"]))
+    next(body)
+    body.close()
 
     assert not list(settings.PUBLIC_FILES_DIR.iterdir())
-    assert client.get("/open-data/enterprises.json")["X-Cache"] == "miss"
+    assert client.get("/open-data/enterprises.csv")["X-Cache"] == "miss"
+
+
+def test_a_file_finished_after_a_publish_is_not_kept(client, large_directory, settings):
+    """A publish while the file was written: it may be half old, half new."""
+    stored = StoredFile("enterprises.csv")
+    body = stored._tee(iter(["external_id,name\n", "a,b\n"]))
+    next(body)
+    factories.SocialEnterpriseFactory(name="Fresh enterprise").save_revision().publish()
+    assert list(body) == [b"a,b\n"]
+
+    assert not list(settings.PUBLIC_FILES_DIR.iterdir())
 
 
 def test_export_directory_still_writes_every_column_when_told(directory, tmp_path):
