@@ -1,7 +1,8 @@
 """Open data: the public directory as files anyone may reuse under CC BY 4.0.
 
 `/open-data/` (an index, JSON), `/open-data/enterprises.csv`, `/open-data/enterprises.json` and
-`/open-data/hsds.json` (Open Referral HSDS 3.0), each with `?locale=`.
+`/open-data/hsds.json` (Open Referral HSDS 3.0: enterprises and support organisations), each
+with `?locale=`.
 
 What they hold: what `manage.py export_directory --type enterprises` writes (the import's
 columns, directory/exchange), public records only (the visibility rule) and never a private
@@ -151,22 +152,32 @@ def enterprises_json(request):
 
 @require_safe
 def hsds_json(request):
-    """The public enterprises as Open Referral HSDS 3.0 organizations, with the licence."""
+    """The directory's public entries (social enterprises, then support organisations, whose
+    support types are HSDS services) as Open Referral HSDS 3.0 organizations, with the
+    licence."""
     try:
         code = _locale_or_none(request)
     except BadUserInput as error:
         return bad_request(error)
     language = code or settings.LANGUAGE_CODE
-    queryset = hsds_queryset(ENTERPRISES, language)
+    record_types = [ENTERPRISES, RECORD_TYPES["organisations"]]
+
+    def count():
+        return sum(hsds_queryset(record_type, language).count() for record_type in record_types)
 
     def chunks():
-        page = hsds_page(None, queryset.count())
+        page = hsds_page(None, count())
         del page["contents"]
         head = {"license": license_object(), "locale": language, **page}
-        return _json_object(head, "contents", hsds_contents(ENTERPRISES, language, BATCH_SIZE))
+        contents = (
+            organisation
+            for record_type in record_types
+            for organisation in hsds_contents(record_type, language, BATCH_SIZE)
+        )
+        return _json_object(head, "contents", contents)
 
     filename = _filename("hsds", code, "json")
-    return _answer(request, filename, "application/json", queryset.count, chunks, language)
+    return _answer(request, filename, "application/json", count, chunks, language)
 
 
 @require_safe
@@ -209,8 +220,9 @@ def index(request):
             "name": "hsds.json",
             "url": base + "hsds.json",
             "mediaType": "application/json",
-            "description": "Public social enterprises as Open Referral HSDS 3.0 organizations "
-            "(https://docs.openreferral.org/en/latest/), one per enterprise in the language "
+            "description": "Public social enterprises and support organisations (their "
+            "support types as services) as Open Referral HSDS 3.0 organizations "
+            "(https://docs.openreferral.org/en/latest/), one per entry in the language "
             "of locale where translated, else English (default en).",
             "conformsTo": "https://docs.openreferral.org/en/latest/",
             "license": license_object(),

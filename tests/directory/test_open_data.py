@@ -121,17 +121,24 @@ def test_json_states_the_licence_and_reimports(client, directory):
     assert [row.cells["name"] for row in rows] == ["Other café", "Public bakery"]
 
 
-def test_hsds_is_public_and_licensed(client, directory):
+def test_hsds_holds_public_enterprises_and_organisations_with_the_licence(client, directory):
+    organisation = factories.SupportOrganisationFactory(
+        name="Incubator", contact_email="private-incubator@example.com"
+    )
+    factories.set_terms(organisation, support_types=["incubator"])
+    factories.SupportOrganisationFactory(name="Draft funder", live=False)
+
     response = client.get("/open-data/hsds.json", {"locale": "lv"})
 
     assert response["Content-Disposition"] == 'attachment; filename="hsds-lv.json"'
     data = json.loads(body(response))
     assert data["license"]["url"] == LICENSE
-    assert data["total_items"] == 2
-    names = sorted(organisation["name"] for organisation in data["contents"])
-    assert names == ["Other café", "Publiskā maiznīca"]
+    assert data["total_items"] == data["size"] == 3
+    names = [organisation["name"] for organisation in data["contents"]]
+    assert names == ["Other café", "Publiskā maiznīca", "Incubator"]
+    assert len(data["contents"][2]["services"]) == 1
     text = body(response)
-    assert "private" not in text and "Private Person" not in text
+    assert "private" not in text and "Private Person" not in text and "Draft" not in text
 
 
 def test_every_file_has_the_licence_header(client, directory):
