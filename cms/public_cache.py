@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "public:generation"
 ANSWER_PREFIX = "public:answer:"
 #: Headers a stored answer keeps besides its body and type.
-KEPT_HEADERS = ("Content-Disposition", "Link", "Content-Language")
+KEPT_HEADERS = ("Content-Disposition", "Link", "Content-Language", "Last-Modified")
 
 
 def cache():

@@ -18,6 +18,7 @@ from cms import changes
 from cms.bulk import BATCH_SIZE, batched, bulk_relations
 from cms.tasks import update_search_index
 from cms.webhooks import events as webhook_events
+from directory import facet_counts
 
 from .columns import IDENTITY, RecordType
 from .errors import BadValue, RowError
@@ -379,7 +380,7 @@ class Importer:
             # A draft of a published record waits in its revision, as an admin edit does.
             row.writes_row = self.publish or not row.record.live
         now = timezone.now()
-        with transaction.atomic():
+        with transaction.atomic(), facet_counts.deferred(self.model):
             self.insert(created)
             self.update_rows([row for row in updated if row.writes_row])
             self.revise(created + updated, now)

@@ -47,6 +47,7 @@ from cms.bulk import (
     bulk_relations,
     english_locale,
 )
+from directory import facet_counts
 from directory import models as directory
 from pages import models as pages
 
@@ -97,7 +98,8 @@ class Command(BaseCommand):
     def seed(self, enterprises, events, pages, seed, quiet):
         started = time.monotonic()
         tally = Tally()
-        with transaction.atomic():
+        entries = (directory.SocialEnterprise, directory.SupportOrganisation)
+        with transaction.atomic(), facet_counts.deferred(*entries):
             content = DemoSeeder(tally)
             content.seed()
             synthetic = SyntheticSeeder(
