@@ -45,7 +45,7 @@ install: $(STAMP) $(COMPILED) ## Create the virtualenv, install the pinned depen
 
 .PHONY: messages
 messages: $(STAMP) ## Add newly marked strings to every catalog (then translate them: tests/cms/test_i18n.py fails until then)
-	$(MANAGE) makemessages $(addprefix -l ,$(TRANSLATED)) --ignore 'tests/*' --ignore 'bench/*' --add-location file --no-obsolete
+	$(MANAGE) makemessages $(addprefix -l ,$(TRANSLATED)) --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/*' --ignore 'media/*' --ignore 'test-results/*' --add-location file --no-obsolete
 
 .PHONY: run
 # E-mails (moderation, submissions) link to the address served, unless the environment says
