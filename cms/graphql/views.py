@@ -33,6 +33,7 @@ from cms import public_cache
 from . import cache
 from .cost import QueryCostRule
 from .errors import format_error
+from .execution import FastExecutionContext
 from .validation import (
     NoIntrospectionRule,
     NoNulCharacterRule,
@@ -68,6 +69,7 @@ def _bad_request(message):
 
 class CMSGraphQLView(GraphQLView):
     batch = False
+    execution_context_class = FastExecutionContext
 
     @staticmethod
     def format_error(error):

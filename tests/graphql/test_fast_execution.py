@@ -1,0 +1,116 @@
+"""FastExecutionContext answers exactly what graphql-core's own execution answers.
+
+The same documents, every field of every page type and of every directory type, are executed
+both ways on the same data; data and errors must be equal, and the shortcut must have been
+taken (or these tests would compare graphql-core with itself).
+"""
+
+from django.test import RequestFactory
+
+import pytest
+from graphql import ExecutionContext, execute, parse
+
+from cms.graphql.execution import FastExecutionContext
+from cms.graphql.schema import schema
+from tests import factories
+from tests.graphql.test_mixed_page_lists import (  # noqa: F401  (fixtures)
+    GRAPHQL,
+    EveryField,
+    every_page_field_query,
+    mixed_library,
+    roomy_limits,
+)
+from tests.pages.test_preview import embed, site  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shortcuts(monkeypatch):
+    """How many objects the shortcut completed."""
+    taken = []
+    plain = FastExecutionContext._complete_plainly
+
+    def counting(return_type, plan, source):
+        completed = plain(return_type, plan, source)
+        taken.append(completed is not None)
+        return completed
+
+    monkeypatch.setattr(FastExecutionContext, "_complete_plainly", staticmethod(counting))
+    return taken
+
+
+def both_ways(query):
+    document = parse(query)
+    answers = []
+    for context_class in (ExecutionContext, FastExecutionContext):
+        result = execute(
+            schema.graphql_schema,
+            document,
+            context_value=RequestFactory().get("/graphql/"),
+            execution_context_class=context_class,
+        )
+        answers.append((result.data, [error.formatted for error in result.errors or []]))
+    return answers
+
+
+def test_every_page_field_is_answered_alike(mixed_library, shortcuts):  # noqa: F811
+    usual, fast = both_ways(every_page_field_query("{ pages(limit: 100) { items { %s } } }"))
+    assert fast == usual
+    assert usual[0]["pages"]["items"]
+    assert any(shortcuts)
+
+
+def every_field_of(type_name):
+    fields = EveryField()
+    return fields.spread(GRAPHQL.get_type(type_name)), fields
+
+
+def test_every_directory_field_is_answered_alike(shortcuts):
+    enterprise = factories.SocialEnterpriseFactory(name="Bike workshop", country="DK")
+    factories.set_terms(enterprise, sectors=["Q"], offers=["mentoring"], needs=["funding"])
+    factories.translate_record(enterprise, "da", name="Cykelværksted")
+    factories.SupportOrganisationFactory(name="Funding partner", country="DK")
+    factories.EventFactory(title="Summit")
+    for root, type_name in [
+        ("enterprises", "SocialEnterprise"),
+        ("supportOrganisations", "SupportOrganisation"),
+        ("events", "Event"),
+    ]:
+        selection, fields = every_field_of(type_name)
+        for locale in ("en", "da"):
+            arguments = f"limit: 100, locale: {locale}"
+            query = fields.document(
+                f"{{ {root}({arguments}) {{ totalCount items {{ {selection} }} }} }}"
+            )
+            usual, fast = both_ways(query)
+            assert fast == usual, (root, locale)
+            assert usual[0][root]["items"], (root, locale)
+    assert sum(shortcuts) > 10
+
+
+def test_nulls_where_the_schema_forbids_them_get_graphql_cores_errors():
+    import graphene
+
+    class Thing(graphene.ObjectType):
+        name = graphene.String(required=True)
+        size = graphene.Int()
+
+    class Query(graphene.ObjectType):
+        things = graphene.List(Thing)
+        required_things = graphene.List(graphene.NonNull(Thing))
+
+        def resolve_things(root, info):
+            return [{"name": "a", "size": 1}, {"name": None}, Thing(name="c", size="many")]
+
+        resolve_required_things = resolve_things
+
+    small = graphene.Schema(query=Query)
+    document = parse("{ things { name size __typename } requiredThings { name } }")
+    usual, fast = (
+        execute(small.graphql_schema, document, execution_context_class=context_class)
+        for context_class in (ExecutionContext, FastExecutionContext)
+    )
+    assert fast.data == usual.data
+    assert [e.formatted for e in fast.errors] == [e.formatted for e in usual.errors]
+    assert len(usual.errors) == 3
