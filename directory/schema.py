@@ -32,6 +32,7 @@ from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import Country, set_requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale, best_locale
 from cms.locale_ids import locale_id
+from cms.search_text import ForgivingQuery, typo_fallback
 from cms.translation.schema import TranslatableInterface
 from cms.visibility import visible_records
 from directory import models
@@ -323,10 +324,11 @@ def filter_events(queryset, filter):
     return queryset
 
 
-def search_records(queryset, model, query):
+def search_records(queryset, model, query, typos=False):
     """The entries of `queryset` whose name, summary or description matches `query` in any of
     their public translations, through a full-text index (PostgreSQL: the `search_vector`
-    column of directory migration 0007; SQLite: Wagtail's FTS5 index).
+    column of directory migrations 0007 and 0013; SQLite: Wagtail's FTS5 index), accents
+    folded, every word a prefix or a stem (cms/search_text.py).
 
     A match in one translation selects the entry, which the list serves in its best locale:
     the Danish word finds an entry asked for in Danish or in English. On PostgreSQL the match
@@ -334,8 +336,15 @@ def search_records(queryset, model, query):
     group matching), so a page ordered by name can be read along the name index, stopping
     after `limit` rows when most entries match, and a rare word is looked up through the GIN
     index and joined to its groups by translation key. Totals and facets count every match.
+
+    `typos`: the entries whose public names look like the words instead (a trigram or difflib
+    fallback, at most TYPO_HITS rows), for a list the exact search left empty (`_list_page`).
     """
     words = search_words(query)
+    if typos:
+        near = [pk for pk, _score in typo_fallback(visible_records(model), words)]
+        groups = visible_records(model).filter(pk__in=near).values("translation_key")
+        return queryset.filter(translation_key__in=groups)
     if connection.vendor != "postgresql":
         hits = search_hits(model, words)
         groups = visible_records(model).filter(pk__in=hits).values("translation_key")
@@ -382,11 +391,9 @@ class SearchVectorColumn(Expression):
 
 
 def search_tsquery(model, words):
-    """The tsquery Wagtail's PostgreSQL backend builds for `words` (prefix match on the last
-    word, its text search configuration)."""
-    results = model.objects.search(words, order_by_relevance=False)
-    compiler = results.query_compiler
-    return compiler.build_tsquery(compiler.query, config=compiler.get_config(results.backend))
+    """The tsquery of `words` on PostgreSQL: each word folded, as a prefix or through the
+    stemmers (cms/search_text.py, directory migration 0013)."""
+    return ForgivingQuery(words)
 
 
 def search_hits(model, words):
@@ -534,13 +541,38 @@ LISTS = {
 }
 
 
-def _filtered(info, model, locale=None, filter=None, search=None):
+def _filtered(info, model, locale=None, filter=None, search=None, typos=False):
     apply_filter = LISTS[model][0]
     code = set_requested_language(info, locale)
     queryset = apply_filter(best_locale(visible_records(model), code), filter)
     if _searching(search):
-        queryset = search_records(queryset, model, search)
+        queryset = search_records(queryset, model, search, typos=typos)
     return queryset
+
+
+def _list_page(info, model, order, limit, offset, **criteria):
+    """(queryset, items, total) of a list. A search whose first page comes back empty is run
+    again as a typo search: the exact search costs nothing more when it finds something, and
+    the fallback never mixes near names with exact hits."""
+    _apply_filter, default_order, prefetch = LISTS[model]
+    count = "totalCount" in selected_fields(info)
+    for typos in (False, True):
+        queryset = _filtered(info, model, typos=typos, **criteria)
+        items, total = _page(
+            queryset,
+            order,
+            default_order,
+            limit,
+            offset,
+            prefetch(),
+            count=count,
+            one_pass=_count_in_page(criteria.get("search")),
+        )
+        if items or total or offset or not _searching(criteria.get("search")):
+            break
+        if not limit and not count:
+            break
+    return queryset, items, total
 
 
 def _counted_locale(info, locale=None, filter=None, search=None):
@@ -569,34 +601,15 @@ def _count_in_page(search):
 
 
 def _list(info, model, locale=None, filter=None, search=None, order=None, limit=20, offset=0):
-    _apply_filter, default_order, prefetch = LISTS[model]
-    queryset = _filtered(info, model, locale, filter, search)
-    return _page(
-        queryset,
-        order,
-        default_order,
-        limit,
-        offset,
-        prefetch(),
-        count="totalCount" in selected_fields(info),
-        one_pass=_count_in_page(search),
+    _queryset, items, total = _list_page(
+        info, model, order, limit, offset, locale=locale, filter=filter, search=search
     )
+    return items, total
 
 
 def _faceted_list(list_type, info, model, order=None, limit=20, offset=0, **criteria):
     """A list that keeps its filtered queryset, for `facets` to count over if selected."""
-    _apply_filter, default_order, prefetch = LISTS[model]
-    queryset = _filtered(info, model, **criteria)
-    items, total = _page(
-        queryset,
-        order,
-        default_order,
-        limit,
-        offset,
-        prefetch(),
-        count="totalCount" in selected_fields(info),
-        one_pass=_count_in_page(criteria.get("search")),
-    )
+    queryset, items, total = _list_page(info, model, order, limit, offset, **criteria)
     result = list_type(items=items, total_count=total)
     result.filtered_queryset = queryset
     result.counted_locale = _counted_locale(info, **criteria)

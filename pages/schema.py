@@ -1,6 +1,7 @@
 """GraphQL for pages: the `Page` interface (grapple builds each page type on it) and the
 `page` / `pages` root fields."""
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Value, When, prefetch_related_objects
 
 from wagtail.images import get_image_model
@@ -12,6 +13,7 @@ from cms.graphql.batches import share_batch
 from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import set_requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale, best_locale
+from cms.search_text import ranked_index_entries, typo_fallback
 from cms.translation.schema import TranslatableNode, Translation, load_translations
 from cms.visibility import visible_pages
 
@@ -167,9 +169,19 @@ def topic_filter(queryset, slug):
     return queryset.filter(pk__in=ids)
 
 
-def search_ids(query):
-    """Page ids matching a full-text query, best first (Wagtail's search backend)."""
-    return [page.pk for page in WagtailPage.objects.search(search_words(query))[:1000]]
+def search_ids(query, visible=None):
+    """Page ids matching a full-text query, best first (Wagtail's search backend, folding
+    accents: cms/search_text.py). When nothing matches, the `visible` pages whose titles look
+    like the words (a typo)."""
+    words = search_words(query)
+    if connection.vendor == "postgresql":
+        ranked = ranked_index_entries(WagtailPage, words).values_list("object_pk", flat=True)
+        ids = list(ranked[:1000])
+    else:
+        ids = [page.pk for page in WagtailPage.objects.search(words)[:1000]]
+    if not ids and visible is not None:
+        ids = [pk for pk, _score in typo_fallback(visible, words)]
+    return ids
 
 
 def listed_pages(code, type=None, topic=None, search=None, visible=None):
@@ -187,7 +199,7 @@ def listed_pages(code, type=None, topic=None, search=None, visible=None):
         queryset = topic_filter(queryset, topic)
     ranking = None
     if search:
-        ids = search_ids(search)
+        ids = search_ids(search, queryset)
         queryset = queryset.filter(pk__in=ids)
         ranking = Case(
             *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)),

@@ -1,16 +1,15 @@
 """`search`: one full-text query over pages, directory entries and events."""
 
 from django.db import connection
-from django.db.models import F
-from django.db.models.functions import Cast
 
 from wagtail.models import Page
 
 import graphene
 
+from cms.search_text import ranked_index_entries, typo_fallback
 from cms.visibility import visible_pages, visible_records
 from directory import models as directory
-from directory.schema import DirectoryEntryInterface, matching_index_entries
+from directory.schema import DirectoryEntryInterface
 from pages.schema import PageInterface, specific_with_relations
 
 from .batches import share_batch
@@ -41,7 +40,7 @@ class SearchResult(graphene.ObjectType):
     event = graphene.Field(snippet_type("directory.Event"))
 
 
-def _hits(model, visible, query):
+def _hits(model, visible, query, typos=False):
     """(object, score) for the best-ranked rows of `visible` matching `query`, at most
     HITS_PER_KIND of them.
 
@@ -49,7 +48,10 @@ def _hits(model, visible, query):
     crowded out by higher-ranked drafts or other-locale rows.
     """
     words = search_words(query, "query")
-    if connection.vendor == "postgresql":
+    if typos:
+        # Names that look like the words (cms/search_text.py), scored below any exact hit.
+        scores = {pk: similarity / 100 for pk, similarity in typo_fallback(visible, words)}
+    elif connection.vendor == "postgresql":
         scores = _ranked_in_database(model, visible, words)
     else:
         scores = _ranked_by_backend(model, visible, words)
@@ -59,19 +61,11 @@ def _hits(model, visible, query):
 
 def _ranked_in_database(model, visible, words):
     """{pk: score} in one query: Wagtail's index entries matching `words` (through the GIN index
-    of directory migration 0004), restricted to `visible`, ranked with Wagtail's own score
-    expression, best HITS_PER_KIND first."""
-    results = model.objects.search(words)
-    compiler = results.query_compiler
-    config = compiler.get_config(results.backend)
-    score = compiler.build_tsrank(F("title"), compiler.query, config=config) * F(
-        "title_norm"
-    ) + compiler.build_tsrank(F("body"), compiler.query, config=config)
+    of directory migration 0004), restricted to `visible`, ranked like Wagtail's backend ranks
+    (title rank times its norm plus body rank), best HITS_PER_KIND first."""
     ranked = (
-        matching_index_entries(model, words)
-        .annotate(object_pk=Cast("object_id", output_field=model._meta.pk), score=score)
+        ranked_index_entries(model, words)
         .filter(object_pk__in=visible.values("pk"))
-        .order_by("-score", "-object_pk")
         .values_list("object_pk", "score")[:HITS_PER_KIND]
     )
     return {pk: score or 0.0 for pk, score in ranked}
@@ -107,16 +101,26 @@ class SearchQuery:
         limit, _offset = check_limit(limit)
         search_words(query, "query")  # a query without words is refused before any work
         code = set_requested_language(info, locale)
-        results = []
-        pages = _hits(Page, best_locale(visible_pages().filter(depth__gt=2), code), query)
-        for kind, model in [
-            (SearchResultKind.ENTERPRISE, directory.SocialEnterprise),
-            (SearchResultKind.SUPPORT_ORGANISATION, directory.SupportOrganisation),
-            (SearchResultKind.EVENT, directory.Event),
-        ]:
-            for row, score in _hits(model, best_locale(visible_records(model), code), query):
-                results.append((score, kind, row))
-        results.extend((score, SearchResultKind.PAGE, page) for page, score in pages)
+        kinds = [
+            (SearchResultKind.PAGE, best_locale(visible_pages().filter(depth__gt=2), code)),
+            *(
+                (kind, best_locale(visible_records(model), code))
+                for kind, model in [
+                    (SearchResultKind.ENTERPRISE, directory.SocialEnterprise),
+                    (SearchResultKind.SUPPORT_ORGANISATION, directory.SupportOrganisation),
+                    (SearchResultKind.EVENT, directory.Event),
+                ]
+            ),
+        ]
+        # Near names only when no kind has the words: a typo search adds no noise to hits.
+        for typos in (False, True):
+            results = [
+                (score, kind, row)
+                for kind, visible in kinds
+                for row, score in _hits(visible.model, visible, query, typos=typos)
+            ]
+            if results:
+                break
         results.sort(key=lambda hit: (-hit[0], str(hit[2].pk)))
         results = results[:limit]
 

@@ -198,10 +198,12 @@ WAGTAIL_SITE_NAME = "Social Enterprise Support Network"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {
     # Uses PostgreSQL full-text search on PostgreSQL and SQLite FTS5 on SQLite.
-    # "simple": no stemming and no stop words. Content is in ten languages and the backend has
-    # one configuration for all of it; an English config would drop Estonian "on" or Polish
-    # "do" as stop words. On SQLite (FTS5) this setting is not used.
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+    # "sesn_simple" (directory migration 0013): unaccent, then "simple": accents folded, no
+    # stemming and no stop words. Content is in ten languages and the backend has one
+    # configuration for all of it; an English config would drop Estonian "on" or Polish "do" as
+    # stop words. Stems are added to the query instead (cms/search_text.py). On SQLite (FTS5)
+    # this setting is not used: cms.search_backend folds accents in Python there.
+    "default": {"BACKEND": "cms.search_backend", "SEARCH_CONFIG": "sesn_simple"}
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "odp", "txt", "xlsx", "ods", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

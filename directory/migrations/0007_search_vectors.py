@@ -28,8 +28,14 @@ SEARCHED_COLUMNS = {
 
 def _config(schema_editor):
     config = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("SEARCH_CONFIG")
-    if config:
-        return config
+    with schema_editor.connection.cursor() as cursor:
+        # `sesn_simple`, the configuration of today's settings, is made by migration 0013,
+        # which rebuilds these columns with it.
+        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [config or ""])
+        if cursor.fetchone():
+            return config
+        if config:
+            return "simple"
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SHOW default_text_search_config")
         return cursor.fetchone()[0]
