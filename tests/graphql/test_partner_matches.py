@@ -338,3 +338,15 @@ def test_the_limit_keeps_the_best_candidates_of_each_kind(network):
     assert [
         row.slug for row in matching.ranked_candidates(SocialEnterprise, network, "en", 1)
     ] == ["se-repair"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_small_limit_keeps_exactly_the_best_of_the_full_ranking(seed):
+    """The bar below which entries are not scored (the best `limit` shared-term weights minus
+    what geography and language can add) never drops one of the best."""
+    subject = random_directory(random.Random(seed))
+    for model in (SocialEnterprise, SupportOrganisation):
+        everyone = [row.slug for row in matching.ranked_candidates(model, subject, "en", 100)]
+        for limit in (1, 2, 3, 5):
+            best = matching.ranked_candidates(model, subject, "en", limit)
+            assert [row.slug for row in best] == everyone[:limit], (model, limit)
