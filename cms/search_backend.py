@@ -41,8 +41,15 @@ def _folding_sqlite_backend():
                     lexemes |= sqlite.Lexeme(term, prefix=True)
             return sqlite.SearchQueryExpression(lexemes, config=config)
 
+    class FoldingAutocompleteCompiler(sqlite.SQLiteAutocompleteQueryCompiler):
+        def build_search_query_content(self, query, config=None):
+            if isinstance(query, PlainText):
+                query = PlainText(fold(query.query_string), query.operator, query.boost)
+            return super().build_search_query_content(query, config=config)
+
     class FoldingSQLiteSearchBackend(sqlite.SQLiteSearchBackend):
         query_compiler_class = FoldingQueryCompiler
+        autocomplete_query_compiler_class = FoldingAutocompleteCompiler
 
     # SQLiteIndex.add_items builds its indexers from the module's ObjectIndexer, with no hook
     # to pass another; this backend is the only SQLite one the project configures.

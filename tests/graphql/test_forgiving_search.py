@@ -128,6 +128,27 @@ def test_the_typo_fallback_adds_nothing_when_the_words_match(gql, directory):
     assert entries(gql, "Copenhgaen") == {"makers", "misspelt"}
 
 
+def test_an_exact_hit_never_runs_the_typo_fallback(gql, directory, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("the typo fallback ran")
+
+    monkeypatch.setattr("directory.schema.typo_fallback", fail)
+    monkeypatch.setattr("cms.graphql.search.typo_fallback", fail)
+    monkeypatch.setattr("pages.schema.typo_fallback", fail)
+    factories.article(title="Copenhagen Makers: a case study", slug="case-study")
+    assert entries(gql, "Copenhagen") == {"makers"}
+    assert len(titles(gql, "Copenhagen")) == 2
+    assert page_titles(gql, "Copenhagen") == ["Copenhagen Makers: a case study"]
+
+
+def test_the_admin_finds_folded_names_too(directory):
+    from directory.models import SocialEnterprise
+
+    assert [row.slug for row in SocialEnterprise.objects.search("Lodz")] == ["weavers"]
+    found = SocialEnterprise.objects.autocomplete("Łód")
+    assert [row.slug for row in found] == ["weavers"]
+
+
 def test_root_search_ranks_exact_hits_alone_and_near_ones_only_without_them(gql, directory):
     factories.article(title="Copenhagen Makers: a case study", slug="case-study")
     entry("misspelt", "Copenhgen Bikes", "Bicycles repaired.", city="Odense")
