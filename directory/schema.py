@@ -37,6 +37,7 @@ from cms.translation.schema import TranslatableInterface
 from cms.visibility import visible_records
 from directory import models
 from directory.facets import EnterpriseFacets, SupportOrganisationFacets, facets_field
+from directory.freshness import stale_condition
 
 
 def _image_type():
@@ -57,6 +58,13 @@ class DirectoryEntryInterface(graphene.Interface):
     city = graphene.String()
     website = graphene.String()
     logo = graphene.Field(_image_type)
+    last_verified = graphene.Date(
+        description="When the entry was last checked with the organisation; null: never."
+    )
+    stale = graphene.Boolean(
+        required=True,
+        description="Not verified within DIRECTORY_STALE_AFTER_DAYS (default 365), or never.",
+    )
     locale = graphene.Field(Locale, required=True, description="The locale actually served.")
     translations = graphene.List(
         graphene.NonNull("cms.translation.schema.Translation"), required=True
@@ -120,6 +128,12 @@ class GeoFilter(graphene.InputObjectType):
     km = graphene.Float(required=True, description="Radius in kilometres, more than 0.")
 
 
+def _stale_filter():
+    return graphene.Boolean(
+        description="true: entries not verified within the period (or never); false: the rest."
+    )
+
+
 class EnterpriseFilter(graphene.InputObjectType):
     countries = graphene.List(graphene.NonNull(graphene.String), description='ISO codes, "DK".')
     sectors = graphene.List(graphene.NonNull(graphene.String), description='NACE letters, "Q".')
@@ -129,6 +143,7 @@ class EnterpriseFilter(graphene.InputObjectType):
     needs = graphene.List(graphene.NonNull(graphene.String))
     recognised_statuses = graphene.List(graphene.NonNull(graphene.String))
     seeking_partners = graphene.Boolean()
+    stale = _stale_filter()
     near = GeoFilter()
 
 
@@ -143,6 +158,7 @@ class SupportOrganisationFilter(graphene.InputObjectType):
     offers = graphene.List(graphene.NonNull(graphene.String))
     needs = graphene.List(graphene.NonNull(graphene.String))
     seeking_partners = graphene.Boolean()
+    stale = _stale_filter()
     near = GeoFilter()
 
 
@@ -267,6 +283,8 @@ def filter_entries(queryset, filter):
         queryset = queryset.filter(country__in=_countries(filter["countries"]))
     if filter.get("seeking_partners") is not None:
         queryset = queryset.filter(seeking_partners=filter["seeking_partners"])
+    if filter.get("stale") is not None:
+        queryset = queryset.filter(stale_condition(stale=filter["stale"]))
     relations = [
         ("sectors", "sectors", models.Sector, "code"),
         ("sdgs", "sdgs", models.Sdg, "number"),

@@ -222,7 +222,7 @@ class DirectoryEntry(PublishableSnippet):
         GraphQLBoolean(
             "stale",
             required=True,
-            description="Not verified within the network's period (a year by default), or never.",
+            description="Not verified within DIRECTORY_STALE_AFTER_DAYS (default 365), or never.",
         ),
         GraphQLField(
             "json_ld", JSON, source="json_ld_value", description="schema.org Organization."
