@@ -16,23 +16,21 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.expressions import CombinedExpression, Expression
+from django.db.models.expressions import Expression
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
 from wagtail.images import get_image_model
-from wagtail.search.models import IndexEntry
 
 import graphene
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
-from modelsearch.utils import get_descendants_content_types_pks
 
 from cms.graphql.batches import share_batch
 from cms.graphql.errors import BadUserInput, check_limit, search_words
 from cms.graphql.fields import Country, set_requested_language
 from cms.graphql.locales import SOURCE_LANGUAGE, Locale, best_locale
 from cms.locale_ids import locale_id
-from cms.search_text import ForgivingQuery, typo_fallback
+from cms.search_text import ForgivingQuery, ranked_index_entries, typo_fallback
 from cms.translation.schema import TranslatableInterface
 from cms.visibility import visible_records
 from directory import models
@@ -418,28 +416,15 @@ def search_hits(model, words):
     """The primary keys of the rows of `model` whose search index entry matches `words`, as a
     subquery, in no particular order.
 
-    On PostgreSQL the index entries are read on their own: `(title || body) @@ tsquery`, the
-    expression and query Wagtail's backend builds (its compiler makes the tsquery), answered
-    by the GIN index of directory migration 0004, and `object_id` cast to the key's type so
-    the rows are found through their primary key. Wagtail's own queryset joins the other way
-    (`id::varchar = object_id`), which reads every row of the model. Elsewhere (SQLite FTS5)
-    Wagtail's queryset is used as it is.
+    On PostgreSQL the index entries are read on their own (`cms.search_text.
+    ranked_index_entries`: `(title || body) @@ tsquery`, answered by the GIN index of directory
+    migration 0004), `object_id` cast to the key's type so the rows are found through their
+    primary key. Wagtail's own queryset joins the other way (`id::varchar = object_id`), which
+    reads every row of the model. Elsewhere (SQLite FTS5) Wagtail's queryset is used as it is.
     """
     if connection.vendor != "postgresql":
         return model.objects.search(words, order_by_relevance=False).get_queryset().values("pk")
-    return matching_index_entries(model, words).values(
-        object_pk=Cast("object_id", output_field=model._meta.pk)
-    )
-
-
-def matching_index_entries(model, words):
-    """Wagtail's index entries of `model` (and its subclasses) matching `words`, PostgreSQL."""
-    document = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
-    return (
-        IndexEntry.objects.filter(content_type_id__in=get_descendants_content_types_pks(model))
-        .alias(document=document)
-        .filter(document=search_tsquery(model, words))
-    )
+    return ranked_index_entries(model, words).order_by().values("object_pk")
 
 
 # Lists -------------------------------------------------------------------------------------
