@@ -66,6 +66,10 @@ _LETTERS = str.maketrans(
     }
 )
 
+# Characters of the longest word searched on PostgreSQL (folding may double a few letters).
+LONGEST_WORD = 1000
+# Characters of the longest word the typo fallback looks for.
+LONGEST_TYPO = 40
 # Rows whose names the typo fallback compares: enough for a regional directory on SQLite.
 TYPO_CANDIDATES = 5000
 # Rows the typo fallback returns at most.
@@ -88,10 +92,15 @@ class ForgivingQuery(SearchQuery):
     folded, as a prefix or through a stemmer (`public.sesn_word_query`)."""
 
     def __init__(self, words):
-        self.words = words.split()
+        # A lexeme has at most 2,047 bytes (PostgreSQL's parser skips longer words in documents,
+        # and a longer one in a tsquery is an error), so such a word cannot match: it is left
+        # out, as the parser would leave it out.
+        self.words = [word for word in words.split() if len(word) <= LONGEST_WORD]
         super().__init__(Value(words), search_type="raw")
 
     def as_sql(self, compiler, connection, **extra):
+        if not self.words:
+            return "''::tsquery", []  # matches nothing
         parts = ["public.sesn_word_query(%s)"] * len(self.words)
         return "(" + " && ".join(parts) + ")", list(self.words)
 
@@ -177,6 +186,8 @@ def typo_fallback(queryset, words, fields=None):
     look like a misspelling of `words`: trigram similarity on PostgreSQL, difflib over at most
     TYPO_CANDIDATES rows elsewhere."""
     fields = fields or typo_fields(queryset.model)
+    if any(len(word) > LONGEST_TYPO for word in words.split()):
+        return []  # no name has such a word; its trigrams would only find noise
     if connection.vendor == "postgresql":
         table = queryset.model._meta.db_table
         column_sql = " || ' ' || ".join(f'coalesce("{table}"."{field}", \'\')' for field in fields)

@@ -192,3 +192,11 @@ def test_events_forgive_accents_in_root_search(gql):
     factories.EventFactory(title="Targi ekonomii społecznej", city="Gdańsk")
     assert titles(gql, "spolecznej") == ["Targi ekonomii społecznej"]
     assert titles(gql, "Gdansk") == ["Targi ekonomii społecznej"]
+
+
+def test_a_word_longer_than_any_lexeme_finds_nothing_without_an_error(gql, directory):
+    # PostgreSQL refuses a tsquery word over 2,047 bytes; the word is left out instead.
+    assert entries(gql, "ą" * 3000) == set()
+    assert titles(gql, "x" * 3000) == []
+    assert page_titles(gql, "Copenhagen " + "b" * 3000) == []
+    assert "hidden" not in entries(gql, "Gdańsk " + "b" * 3000)
