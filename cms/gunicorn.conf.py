@@ -26,9 +26,11 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Replace a worker after about this many requests, at different moments for different workers
 # (jitter), so that slow growth of memory never adds up. Evenly loaded workers reach the count
 # together, so the jitter is a quarter of it: with 10 % all five restarted within one second
-# under make bench-http.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# under make bench-http. Not sooner: a new worker's first requests are slow (connections,
+# caches), and at 2,000 make bench-http restarted 165 workers in five minutes, which took the
+# 99th percentile from 2 to 30-150 times the median.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 
 # Import Django, Wagtail and the GraphQL schema once, in the master, and fork the workers from
 # it: a worker replaced by max_requests then starts in milliseconds, not in the seconds of

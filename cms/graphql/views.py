@@ -21,6 +21,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
@@ -296,3 +297,41 @@ class CMSGraphQLView(GraphQLView):
 
 
 graphql_view = csrf_exempt(CMSGraphQLView.as_view(graphiql=settings.GRAPHQL_GRAPHIQL))
+
+
+class CachedAnswerMiddleware:
+    """Answers a GET to /graphql/ that is a cache hit before the rest of the middleware runs.
+
+    Sessions, locale, CSRF, authentication, messages and redirects have nothing to add to an
+    answer that is the same for everyone, and together they cost more than the hit itself. Listed
+    right after SecurityMiddleware and CorsMiddleware, whose headers every answer keeps. Anything
+    that is not a plain hit (a miss, GraphiQL, a POST, a bad request) goes on to the view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.path = reverse("graphql")
+
+    def __call__(self, request):
+        if request.method == "GET" and request.path_info == self.path:
+            response = self._hit(request)
+            if response is not None:
+                patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_SECONDS)
+                return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _hit(request):
+        if not public_cache.enabled() or not public_cache.shareable(request):
+            return None
+        if settings.GRAPHQL_GRAPHIQL and "text/html" in request.headers.get("Accept", ""):
+            return None
+        try:
+            query, variables, operation_name, _ = CMSGraphQLView.get_graphql_params(request, {})
+        except (HttpError, cache.PersistedQueryError):
+            return None
+        key = cache.request_key(query, variables, operation_name, request.GET.get("pretty"))
+        _generation, answer = public_cache.cached_answer(key)
+        if answer is None:
+            return None
+        return public_cache.answer_response(request, answer, "hit")

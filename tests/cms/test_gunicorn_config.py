@@ -23,7 +23,7 @@ def test_defaults_are_workers_from_the_cores_and_the_access_log_on_stdout():
     assert config["bind"] == "0.0.0.0:8000"
     assert config["accesslog"] == "-"
     assert (config["timeout"], config["graceful_timeout"]) == (60, 30)
-    assert (config["max_requests"], config["max_requests_jitter"]) == (2000, 500)
+    assert (config["max_requests"], config["max_requests_jitter"]) == (20000, 5000)
     assert config["preload_app"] is True
 
 

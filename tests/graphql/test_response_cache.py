@@ -325,3 +325,17 @@ def test_the_regular_expression_and_the_lexer_make_the_same_key():
     )
     assert normalised(plain) == normalised(plain + " # a comment")
     assert normalised("{ a(x: 1) }") != normalised("{ a(x: 1) % }")
+
+
+def test_a_get_hit_is_answered_before_the_other_middleware_with_cors_headers(
+    client, enterprises, settings
+):
+    settings.CORS_ALLOWED_ORIGINS = ["https://frontend.example"]
+    origin = {"Origin": "https://frontend.example"}
+    miss = get(client, LIST, headers=origin)
+    hit = get(client, LIST, headers=origin)
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    assert hit["Access-Control-Allow-Origin"] == "https://frontend.example"
+    # The locale middleware never saw it: an answer for everyone does not vary by language.
+    assert "Content-Language" in miss and "Content-Language" not in hit
+    assert hit.content == miss.content
