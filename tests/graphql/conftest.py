@@ -1,5 +1,7 @@
 import json
 
+from django.core.cache import caches
+
 import pytest
 
 
@@ -22,3 +24,12 @@ def gql(client):
         return body
 
     return run
+
+
+@pytest.fixture
+def response_cache(settings):
+    """The response cache on (the test settings turn it off), empty before and after."""
+    settings.GRAPHQL_RESPONSE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    yield
+    caches["default"].clear()

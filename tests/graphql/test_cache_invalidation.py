@@ -22,15 +22,7 @@ from pages import models as pages
 from tests import factories
 from tests.factories import DocumentFactory, EventFactory, ImageFactory, SocialEnterpriseFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def response_cache(settings):
-    settings.GRAPHQL_RESPONSE_CACHE_SECONDS = 600
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("response_cache")]
 
 
 @pytest.fixture

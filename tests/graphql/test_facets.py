@@ -1,5 +1,6 @@
 """`facets` on `enterprises` and `supportOrganisations`: counts over the filtered list."""
 
+import importlib
 import json
 
 from django.db import connection
@@ -266,23 +267,22 @@ def test_unfiltered_facets_agree_with_live_counts_through_every_change(gql, dire
     assert check()["needs"] == [("funding", 2)]
 
 
+def difference():
+    """Rows where the triggers' table and migration 0009's counts from scratch disagree."""
+    scratch = importlib.import_module("directory.migrations.0009_facet_counts").backfill_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"(({scratch}) EXCEPT SELECT * FROM directory_facetcount) UNION ALL "
+            f"(SELECT * FROM directory_facetcount EXCEPT ({scratch}))"
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts: PostgreSQL")
 def test_kept_counts_are_the_counts_from_scratch_after_every_write(gql, directory):
     """The triggers' table equals the counts computed from the links (migration 0009's
     backfill), for enterprises and support organisations, after writes of every kind."""
-    import importlib
-
     from directory.models import SocialEnterprise, SupportOrganisation
-
-    scratch = importlib.import_module("directory.migrations.0009_facet_counts").backfill_sql()
-
-    def difference():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"(({scratch}) EXCEPT SELECT * FROM directory_facetcount) UNION ALL "
-                f"(SELECT * FROM directory_facetcount EXCEPT ({scratch}))"
-            )
-            return cursor.fetchall()
 
     assert difference() == []
     organisation = factories.SupportOrganisationFactory(slug="fund", country="DK")
@@ -303,22 +303,10 @@ def test_kept_counts_are_the_counts_from_scratch_after_every_write(gql, director
 def test_a_bulk_write_defers_the_counts_and_recounts_once(gql, directory, tmp_path):
     """Inside facet_counts.deferred the triggers step aside; the counts are exact afterwards
     (an import of new and changed entries, then an admin edit, which the triggers count)."""
-    import importlib
-
     from django.core.management import call_command
 
     from directory import facet_counts
     from directory.models import SocialEnterprise
-
-    scratch = importlib.import_module("directory.migrations.0009_facet_counts").backfill_sql()
-
-    def difference():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"(({scratch}) EXCEPT SELECT * FROM directory_facetcount) UNION ALL "
-                f"(SELECT * FROM directory_facetcount EXCEPT ({scratch}))"
-            )
-            return cursor.fetchall()
 
     with facet_counts.deferred(SocialEnterprise):
         SocialEnterprise.objects.filter(slug="dk-food").update(live=False)

@@ -7,25 +7,15 @@ import hashlib
 import json
 from urllib.parse import urlencode
 
-from django.core.cache import caches
-
 import pytest
 
 from directory.models import SocialEnterprise
 from tests.factories import EventFactory, SocialEnterpriseFactory, article
 from tests.graphql.test_submissions import ENTERPRISE, SUBMIT_ENTERPRISE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("response_cache")]
 
 LIST = "{ enterprises(limit: 5) { totalCount items { name slug sectors { name } } } }"
-
-
-@pytest.fixture(autouse=True)
-def response_cache(settings):
-    settings.GRAPHQL_RESPONSE_CACHE_SECONDS = 600
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 @pytest.fixture
