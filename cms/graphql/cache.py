@@ -29,9 +29,7 @@ from cms.public_cache import cache
 
 PERSISTED_PREFIX = "graphql:apq:"
 #: GraphQL's names, numbers and punctuators (spaces, line ends and commas are ignored tokens).
-TOKENS = re.compile(
-    r"\.\.\.|[_A-Za-z][_0-9A-Za-z]*|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[^\s,\ufeff]"
-)
+TOKENS = re.compile(r"\.\.\.|[_A-Za-z][_0-9A-Za-z]*|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[^\s,\ufeff]")
 HEX = frozenset(string.hexdigits)
 
 
