@@ -726,6 +726,11 @@ def root_arguments(schema, site):
             calls.append((plural, base))
             for order in enum_values(schema, order_type or "DirectoryOrder"):
                 calls.append((plural, {**base, "order": order}))
+            if plural != "events":
+                # Hidden entries are never verified: the stale list must still leave them out.
+                for stale in (True, False):
+                    filtered = {**base, "filter": {"stale": stale}}
+                    calls.append((plural, {**filtered, "order": EnumValue("RECENTLY_VERIFIED")}))
             for word in SEARCH_WORDS:
                 calls.append((plural, {**base, "search": word}))
         for slug in ["public-seeker", *site.enterprise_slugs]:
@@ -859,7 +864,8 @@ def check_answer(matrix, site, call, data, errors):
         if code not in ("NOT_FOUND", "BAD_USER_INPUT"):
             matrix.unprobed.append((surface, f"{code}: {error.get('message')}"))
     matrix.hidden_code_leaks(surface, data)
-    filters = set(arguments.get("filter") or {}) - {"from"}
+    # Filters by codes only hidden records carry; `from` and `stale` select public ones too.
+    filters = set(arguments.get("filter") or {}) - {"from", "stale"}
     if filters and isinstance(data, dict) and (data.get("items") or data.get("totalCount")):
         dimension = next(iter(filters))
         value = str(arguments["filter"][dimension][0])
