@@ -189,6 +189,13 @@ def test_fresh_entries_by_recent_verification_read_the_verified_index(gql, mixed
     assert "Sort" not in plan.split("directory_socialenterprise_by_verified")[0], plan
 
 
+def test_the_enterprise_feed_takes_stale_as_a_parameter(client, mixed):
+    """Feeds read the list's filter from the API field, so `stale` is a parameter there too."""
+    body = client.get("/feeds/enterprises.atom?stale=false").content.decode()
+    assert "/enterprises/fresh/" in body and "/enterprises/last-year/" in body
+    assert "/enterprises/old/" not in body and "/enterprises/never-a/" not in body
+
+
 # The command and its e-mails ----------------------------------------------------------------
 
 
