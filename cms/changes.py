@@ -18,6 +18,8 @@ process never answers from before its own write, after commit so that no other r
 read the old rows while the transaction was open, leaves its answer behind as the fresh one.
 """
 
+import datetime
+
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Min, Q
@@ -107,15 +109,17 @@ def scheduled_models():
 
 
 def next_scheduled_change(now=None):
-    """The earliest future `go_live_at` or `expire_at` of a live row, or None: the moment the
-    public content changes without anyone writing. One query per scheduled model."""
+    """The earliest future `go_live_at` or `expire_at` of a live row, or the next local
+    midnight, whichever comes first: the moment the public content changes without anyone
+    writing (at midnight, entries turn stale: directory/freshness.py counts days). One query
+    per scheduled model."""
     now = now or timezone.now()
-    moments = []
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    moments = [timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))]
     for model in scheduled_models():
         found = model._default_manager.filter(live=True).aggregate(
             go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
             expiry=Min("expire_at", filter=Q(expire_at__gt=now)),
         )
         moments += found.values()
-    moments = [moment for moment in moments if moment is not None]
-    return min(moments) if moments else None
+    return min(moment for moment in moments if moment is not None)

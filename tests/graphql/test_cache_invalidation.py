@@ -316,3 +316,13 @@ def test_seed_demo_shows_its_bulk_written_entries(ask):
     ask.warm("{ enterprises { totalCount } }")
     call_command("seed_demo", enterprises=3, events=0, pages=0, stdout=io.StringIO())
     assert ask("{ enterprises { totalCount } }")["enterprises"]["totalCount"] >= 3
+
+
+def test_entries_turn_stale_at_midnight(ask, monkeypatch, settings):
+    settings.DIRECTORY_STALE_AFTER_DAYS = 365
+    checked = timezone.localdate() - datetime.timedelta(days=365)
+    SocialEnterpriseFactory(name="Checked", last_verified=checked)
+    query = "{ enterprises { items { name stale } } }"
+    assert ask.warm(query)["enterprises"]["items"] == [{"name": "Checked", "stale": False}]
+    later(monkeypatch, days=1)
+    assert ask(query)["enterprises"]["items"] == [{"name": "Checked", "stale": True}]
