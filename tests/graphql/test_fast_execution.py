@@ -89,6 +89,45 @@ def test_every_directory_field_is_answered_alike(shortcuts):
     assert sum(shortcuts) > 10
 
 
+def test_requests_to_the_view_take_the_shortcut(gql, shortcuts):
+    """graphene-django hands graphql-core its MIDDLEWARE setting, an empty list by default:
+    the shortcut must not take that for a middleware (it did, and never ran in the view)."""
+    enterprise = factories.SocialEnterpriseFactory(name="Bike workshop", country="DK")
+    factories.translate_record(enterprise, "da", name="Cykelværksted")
+    body = gql("{ enterprises { items { name translations { locale slug status } } } }")
+    (item,) = body["data"]["enterprises"]["items"]
+    assert {entry["locale"] for entry in item["translations"]} >= {"en", "da"}
+    assert shortcuts and all(shortcuts)
+
+
+def test_lists_stop_at_the_first_item_the_shortcut_cannot_do():
+    import graphene
+
+    class Thing(graphene.ObjectType):
+        name = graphene.String(required=True)
+
+    class Query(graphene.ObjectType):
+        things = graphene.List(Thing)
+        required_things = graphene.NonNull(graphene.List(graphene.NonNull(Thing)))
+
+        def resolve_things(root, info):
+            return [{"name": "a"}, None, {"name": None}, Thing(name="d")]
+
+        def resolve_required_things(root, info):
+            return [{"name": "a"}, Thing(name="b"), None]
+
+    small = graphene.Schema(query=Query)
+    for query in ("{ things { name } }", "{ requiredThings { name } }"):
+        document = parse(query)
+        usual, fast = (
+            execute(small.graphql_schema, document, execution_context_class=context_class)
+            for context_class in (ExecutionContext, FastExecutionContext)
+        )
+        assert fast.data == usual.data
+        assert [e.formatted for e in fast.errors] == [e.formatted for e in usual.errors]
+        assert usual.errors
+
+
 def test_nulls_where_the_schema_forbids_them_get_graphql_cores_errors():
     import graphene
 
