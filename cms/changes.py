@@ -33,7 +33,9 @@ from wagtail.signals import post_page_move
 content_changed = Signal()
 
 #: Apps whose every model is content, and single models of other apps that are.
-CONTENT_APPS = {"pages", "directory", "taggit"}
+#: wagtail-localize's tables are read by every `translations { status progress }`: a
+#: translator's saved string changes what the API says of the translation.
+CONTENT_APPS = {"pages", "directory", "taggit", "wagtail_localize"}
 CONTENT_MODELS = {
     "wagtailcore.page",
     "wagtailcore.pageviewrestriction",

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction
@@ -169,6 +170,25 @@ def test_a_published_translation_replaces_the_fallback(ask):
     assert {"title": "Impact", "locale": "en"} in ask.warm(query)["pages"]["items"]
     factories.translate_page(page, "da", title="Virkning")
     assert {"title": "Virkning", "locale": "da"} in ask(query)["pages"]["items"]
+
+
+def test_a_translators_saved_string_shows_in_the_status(ask, superuser):
+    translator = Client()  # not the anonymous `client` that asks
+    translator.force_login(superuser)
+    english = factories.article(title="Impact", slug="impact", intro="Why it matters.")
+    danish = factories.localize_submit(translator, english, "da")
+    strings = {"Impact": "Virkning", "impact": "virkning", "Why it matters.": "Hvorfor."}
+    factories.localize_translate(translator, danish, strings)
+    factories.localize_publish(translator, danish)
+    query = "{ pages { items { title translations { locale status } } } }"
+
+    def danish_status(data):
+        (item,) = [item for item in data["pages"]["items"] if item["title"] == "Impact"]
+        return {entry["locale"]: entry["status"] for entry in item["translations"]}["da"]
+
+    assert danish_status(ask.warm(query)) == "TRANSLATED"
+    factories.localize_translate(translator, danish, {"Why it matters.": "Derfor."})
+    assert danish_status(ask(query, expect="miss")) == "IN_PROGRESS"
 
 
 def test_an_image_change_shows(ask):
