@@ -9,9 +9,10 @@ data: 100 enterprises with their translations are 1,000 objects and 3,000 fields
 `FastExecutionContext` completes such an object in one loop when every selected field is a
 scalar or enum read by graphene's default resolver (an attribute or a dict key) and takes no
 arguments, and a list of them in one loop more; anything else (a resolver of its own, a nested
-object, a middleware) goes the usual way. Whenever the shortcut would differ from the usual way (a null where the schema says
-non-null, a value the type cannot serialise), it steps aside and lets graphql-core complete the
-object itself, errors and all, so answers are the same either way:
+object, a middleware) goes the usual way. Whenever the shortcut would differ from the usual
+way (a null where the schema says non-null, a value the type cannot serialise), it steps aside
+and lets graphql-core complete the object itself, errors and all, so answers are the same
+either way:
 tests/graphql/test_fast_execution.py compares them.
 """
 
@@ -115,8 +116,8 @@ class FastExecutionContext(ExecutionContext):
 
     def complete_list_value(self, return_type, field_nodes, info, path, result):
         """A list of objects the shortcut can complete, completed in one loop: no path and no
-        call through `complete_value` per item. The first item it cannot do hands the whole list back to
-        graphql-core (completing is free of side effects, so nothing is done twice that
+        call through `complete_value` per item. The first item it cannot do hands the whole
+        list back to graphql-core (completing is free of side effects: nothing done twice
         shows)."""
         item_type = return_type.of_type
         if isinstance(item_type, GraphQLNonNull):
