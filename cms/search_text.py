@@ -2,8 +2,8 @@
 
 PostgreSQL (objects made by directory migration 0013):
 
-- Every searched tsvector (the directory's `search_vector` columns and Wagtail's index entries,
-  through `SEARCH_CONFIG`) is built with the `sesn_simple` configuration: `unaccent`, then
+- Every searched tsvector (the directory's search rows, migration 0014, and Wagtail's index
+  entries, through `SEARCH_CONFIG`) is built with the `sesn_simple` configuration: `unaccent`, then
   `simple`. Its lexemes are the words themselves, lower-case and without accents, in every
   language, so one index serves the ten languages and nothing is dropped as a stop word.
 - A searched word becomes `public.sesn_word_query(word)`: the folded word as a prefix, OR the

@@ -62,6 +62,14 @@ def visible_records(model):
     return manager.filter(published_record())
 
 
+def visible_search_rows(model):
+    """The search rows (`directory.models.search`, PostgreSQL only) of the public records of
+    `model`: the same rule, on the columns the rows copy from their records."""
+    from directory.models.search import search_rows
+
+    return search_rows(model)._default_manager.filter(published_record())
+
+
 def published_record():
     """The rule for a record with drafts: published, not marked expired, in its window."""
     return Q(live=True, expired=False) & in_publication_window()

@@ -3,7 +3,6 @@
 import datetime
 import math
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import (
     Count,
@@ -16,7 +15,6 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.expressions import Expression
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
@@ -32,7 +30,7 @@ from cms.graphql.locales import SOURCE_LANGUAGE, Locale, best_locale
 from cms.locale_ids import locale_id
 from cms.search_text import ForgivingQuery, ranked_index_entries, typo_fallback
 from cms.translation.schema import TranslatableInterface
-from cms.visibility import visible_records
+from cms.visibility import visible_records, visible_search_rows
 from directory import models
 from directory.facets import EnterpriseFacets, SupportOrganisationFacets, facets_field
 from directory.freshness import stale_condition
@@ -342,8 +340,8 @@ def filter_events(queryset, filter):
 
 def search_records(queryset, model, query, typos=False):
     """The entries of `queryset` whose name, summary or description matches `query` in any of
-    their public translations, through a full-text index (PostgreSQL: the `search_vector`
-    column of directory migrations 0007 and 0013; SQLite: Wagtail's FTS5 index), accents
+    their public translations, through a full-text index (PostgreSQL: the search rows of
+    directory migration 0014, `directory.models.search`; SQLite: Wagtail's FTS5 index), accents
     folded, every word a prefix or a stem (cms/search_text.py).
 
     A match in one translation selects the entry, which the list serves in its best locale:
@@ -365,45 +363,11 @@ def search_records(queryset, model, query, typos=False):
         hits = search_hits(model, words)
         groups = visible_records(model).filter(pk__in=hits).values("translation_key")
         return queryset.filter(translation_key__in=groups)
-    matching = (
-        visible_records(model)
-        .filter(translation_key=OuterRef("translation_key"))
-        .alias(search_vector=SearchVectorColumn())
-        .filter(search_vector=search_tsquery(model, words))
+    matching = visible_search_rows(model).filter(
+        translation_key=OuterRef("translation_key"),
+        search_vector=search_tsquery(model, words),
     )
     return queryset.filter(Exists(matching))
-
-
-class SearchVectorColumn(Expression):
-    """The `search_vector` column of a directory table (PostgreSQL only, migration 0007).
-
-    The column is not a model field, so SQLite's tables and Django's SELECTs never see it; this
-    names it on whichever alias the query gives the model's table.
-    """
-
-    output_field = SearchVectorField()
-
-    def __init__(self, alias=None):
-        super().__init__()
-        self.alias = alias
-
-    def resolve_expression(
-        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
-    ):
-        resolved = self.copy()
-        resolved.alias = query.get_initial_alias()
-        return resolved
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def get_group_by_cols(self):
-        return [self]
-
-    def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(self.alias)}.search_vector", []
 
 
 def search_tsquery(model, words):

@@ -11,7 +11,8 @@ requested locale.
 
 The modules, lower first: `base` (what every publishable record shares), `vocabularies`,
 `entries` (enterprises and support organisations), `events`, `outreach` (the log of
-messages to entries and the alert subscriptions). Import from `directory.models`.
+messages to entries and the alert subscriptions), `search` (the tables PostgreSQL searches).
+Import from `directory.models`.
 """
 
 from .base import (
@@ -29,6 +30,7 @@ from .entries import (
 )
 from .events import Event, EventFormat, EventStatus
 from .outreach import AlertSubscription, ContactMessage
+from .search import EventSearchRow, SocialEnterpriseSearchRow, SupportOrganisationSearchRow
 from .vocabularies import (
     VOCABULARY_MODELS,
     CollaborationTerm,
@@ -52,6 +54,7 @@ __all__ = [
     "DirectoryEntry",
     "Event",
     "EventFormat",
+    "EventSearchRow",
     "EventStatus",
     "EventType",
     "PublishableQuerySet",
@@ -61,7 +64,9 @@ __all__ = [
     "Sector",
     "SlugVocabulary",
     "SocialEnterprise",
+    "SocialEnterpriseSearchRow",
     "SupportOrganisation",
+    "SupportOrganisationSearchRow",
     "SupportType",
     "TargetGroup",
     "Term",
