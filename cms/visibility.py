@@ -62,12 +62,10 @@ def visible_records(model):
     return manager.filter(published_record())
 
 
-def visible_search_rows(model):
-    """The search rows (`directory.models.search`, PostgreSQL only) of the public records of
-    `model`: the same rule, on the columns the rows copy from their records."""
-    from directory.models.search import search_rows
-
-    return search_rows(model)._default_manager.filter(published_record())
+def visible_search_rows(search_model):
+    """The rows of a search table (`directory.models.search`, PostgreSQL only) whose records
+    are public: the same rule, on the columns the rows copy from their records."""
+    return search_model._default_manager.filter(published_record())
 
 
 def published_record():

@@ -34,6 +34,7 @@ from cms.visibility import visible_records, visible_search_rows
 from directory import models
 from directory.facets import EnterpriseFacets, SupportOrganisationFacets, facets_field
 from directory.freshness import stale_condition
+from directory.models.search import search_rows
 
 
 def _image_type():
@@ -363,7 +364,7 @@ def search_records(queryset, model, query, typos=False):
         hits = search_hits(model, words)
         groups = visible_records(model).filter(pk__in=hits).values("translation_key")
         return queryset.filter(translation_key__in=groups)
-    matching = visible_search_rows(model).filter(
+    matching = visible_search_rows(search_rows(model)).filter(
         translation_key=OuterRef("translation_key"),
         search_vector=search_tsquery(model, words),
     )
