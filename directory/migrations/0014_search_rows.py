@@ -22,30 +22,30 @@ SEARCHED_COLUMNS = {
 }
 CONFIG = "'public.sesn_simple'::regconfig"
 
+# One function per table, with its SQL written out: plpgsql keeps the plan of each statement
+# for the session, where EXECUTE of a formatted string is planned on every call (bulk_set
+# updates rows one statement each).
 FUNCTION = """
-CREATE OR REPLACE FUNCTION directory_search_rows() RETURNS trigger LANGUAGE plpgsql AS $$
--- TG_ARGV: the companion table; the searched text of a new row `n`; whether a row's searched
--- columns changed from `o` to `n`.
+CREATE OR REPLACE FUNCTION {search}_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        EXECUTE format('TRUNCATE %I', TG_ARGV[0]);
+        TRUNCATE {search};
     ELSIF TG_OP = 'INSERT' THEN
-        EXECUTE format(
-            'INSERT INTO %I (id, translation_key, live, expired, go_live_at, expire_at,'
-            ' search_vector) SELECT n.id, n.translation_key, n.live, n.expired, n.go_live_at,'
-            ' n.expire_at, to_tsvector(' || quote_literal('public.sesn_simple') || '::regconfig,'
-            ' %s) FROM new_rows n', TG_ARGV[0], TG_ARGV[1]);
+        INSERT INTO {search}
+            (id, translation_key, live, expired, go_live_at, expire_at, search_vector)
+        SELECT n.id, n.translation_key, n.live, n.expired, n.go_live_at, n.expire_at,
+               to_tsvector({config}, {text})
+          FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
-        EXECUTE format(
-            'UPDATE %I s SET translation_key = n.translation_key, live = n.live,'
-            ' expired = n.expired, go_live_at = n.go_live_at, expire_at = n.expire_at,'
-            ' search_vector = CASE WHEN %s THEN to_tsvector('
-            || quote_literal('public.sesn_simple') || '::regconfig, %s)'
-            ' ELSE s.search_vector END'
-            ' FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE s.id = n.id',
-            TG_ARGV[0], TG_ARGV[2], TG_ARGV[1]);
+        UPDATE {search} s
+           SET translation_key = n.translation_key, live = n.live, expired = n.expired,
+               go_live_at = n.go_live_at, expire_at = n.expire_at,
+               search_vector = CASE WHEN {changed} THEN to_tsvector({config}, {text})
+                                    ELSE s.search_vector END
+          FROM new_rows n JOIN old_rows o ON o.id = n.id
+         WHERE s.id = n.id;
     ELSE
-        EXECUTE format('DELETE FROM %I s USING old_rows o WHERE s.id = o.id', TG_ARGV[0]);
+        DELETE FROM {search} s USING old_rows o WHERE s.id = o.id;
     END IF;
     RETURN NULL;
 END $$;
@@ -57,18 +57,12 @@ def _text(columns, alias=None):
     return " || ' ' || ".join(f"coalesce({prefix}{column}, '')" for column in columns)
 
 
-def _literal(text):
-    return "'" + text.replace("'", "''") + "'"
-
-
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION, params=None)
     for table, columns in SEARCHED_COLUMNS.items():
         search = f"{table}_search"
         changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in columns)
-        arguments = ", ".join(map(_literal, [search, _text(columns, "n"), changed]))
         schema_editor.execute(
             f"CREATE TABLE {search} ("
             f" id bigint PRIMARY KEY, translation_key uuid NOT NULL,"
@@ -85,6 +79,12 @@ def forward(apps, schema_editor):
             f"CREATE INDEX {search}_vector ON {search} USING gin (search_vector)"
         )
         schema_editor.execute(f"CREATE INDEX {search}_key ON {search} (translation_key)")
+        schema_editor.execute(
+            FUNCTION.format(
+                search=search, config=CONFIG, text=_text(columns, "n"), changed=changed
+            ),
+            params=None,
+        )
         for event, referencing in [
             ("INSERT", "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"),
             (
@@ -96,7 +96,7 @@ def forward(apps, schema_editor):
         ]:
             schema_editor.execute(
                 f"CREATE TRIGGER {search}_{event.lower()} AFTER {event} ON {table}"
-                f" {referencing} EXECUTE FUNCTION directory_search_rows({arguments})"
+                f" {referencing} EXECUTE FUNCTION {search}_sync()"
             )
         schema_editor.execute(f"ANALYZE {search}")
 
@@ -109,6 +109,7 @@ def backward(apps, schema_editor):
         for event in ("insert", "update", "delete", "truncate"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {search}_{event} ON {table}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {search}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {search}_sync()")
         schema_editor.execute(
             f"ALTER TABLE {table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS"
             f" (to_tsvector({CONFIG}, {_text(columns)})) STORED"
@@ -117,7 +118,6 @@ def backward(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS {table}_search_vector"
             f" ON {table} USING gin (search_vector)"
         )
-    schema_editor.execute("DROP FUNCTION IF EXISTS directory_search_rows()")
 
 
 class Migration(migrations.Migration):
