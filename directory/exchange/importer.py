@@ -1,5 +1,12 @@
 """The importer: every row checked into a plan before anything is written, then the plan
-written in bulk in one transaction."""
+written in bulk in one transaction.
+
+New records are written once each on PostgreSQL (`Importer.write_created`: ids from the
+sequences, then COPY of revisions, records, links and history); elsewhere inserted, then
+given their revision (`insert`, `revise`), as changed records always are. 10,000 new rows on
+PostgreSQL: 20.6 -> 17.6 s in `make bench-directory`, more than half of it now the search
+index task (Wagtail's indexer, a worker's job in production).
+"""
 
 import uuid
 from collections import Counter, defaultdict
@@ -15,7 +22,7 @@ from wagtail.models import ModelLogEntry, Revision
 from wagtail_localize.fields import SynchronizedField
 
 from cms import changes
-from cms.bulk import BATCH_SIZE, batched, bulk_relations
+from cms.bulk import BATCH_SIZE, allocate_ids, batched, bulk_relations, insert_rows
 from cms.tasks import update_search_index
 from cms.webhooks import events as webhook_events
 from directory import facet_counts
@@ -381,9 +388,14 @@ class Importer:
             row.writes_row = self.publish or not row.record.live
         now = timezone.now()
         with transaction.atomic(), facet_counts.deferred(self.model):
-            self.insert(created)
+            if connection.vendor == "postgresql":
+                self.write_created(created, now)
+                revised = updated
+            else:
+                self.insert(created)
+                revised = created + updated
             self.update_rows([row for row in updated if row.writes_row])
-            self.revise(created + updated, now)
+            self.revise(revised, now)
             written = [row.version.pk for row in created + updated if row.writes_row]
             # Indexing thousands of rows is the worker's: enqueued in this transaction, the
             # database backend's tasks become visible to it together with the rows.
@@ -395,6 +407,35 @@ class Importer:
             if self.publish:
                 published = [row.version for row in created + updated if row.writes_row]
                 webhook_events.emit_many("published", published)
+
+    def write_created(self, rows, now):
+        """New records in their final state, on PostgreSQL: their ids and their revisions' ids
+        are taken from the sequences first, so each batch is written once, by COPY (revisions,
+        records, links, history), where `insert` then `revise` write each record twice."""
+        content_type = ContentType.objects.get_for_model(self.model)
+        names = [n for n, c in self.columns.items() if c.kind.many_to_many]
+        for batch in self.progress(list(batched(rows, BATCH_SIZE)), "Creating", "batch"):
+            versions = [row.version for row in batch]
+            for version, pk in zip(versions, allocate_ids(self.model, len(batch)), strict=True):
+                version.pk = pk
+            revisions = [self.revision(row, now, content_type) for row in batch]
+            for revision, pk in zip(revisions, allocate_ids(Revision, len(batch)), strict=True):
+                revision.pk = pk
+            insert_rows(Revision, revisions)
+            entries = []
+            for row, revision in zip(batch, revisions, strict=True):
+                entries += self.settle(row, revision, content_type, now)
+            insert_rows(self.model, versions)
+            if names:
+                bulk_relations(
+                    self.model,
+                    versions,
+                    [
+                        {name: self.relation_rows(version, name) for name in names}
+                        for version in versions
+                    ],
+                )
+            insert_rows(ModelLogEntry, entries)
 
     def insert(self, rows):
         names = [n for n, c in self.columns.items() if c.kind.many_to_many]
@@ -459,38 +500,12 @@ class Importer:
     def revise(self, rows, now):
         """A revision and a history entry per row; then publish, or mark as a draft."""
         content_type = ContentType.objects.get_for_model(self.model)
-        base_type = self.model.get_base_content_type()
         for batch in self.progress(list(batched(rows, BATCH_SIZE)), "Revisions", "batch"):
-            revisions = [
-                Revision(
-                    content_type=content_type,
-                    base_content_type=base_type,
-                    object_id=str(row.version.pk),
-                    content=revision_content(row.version),
-                    object_str=str(row.version),
-                    created_at=now,
-                )
-                for row in batch
-            ]
+            revisions = [self.revision(row, now, content_type) for row in batch]
             Revision.objects.bulk_create(revisions)
-            entries, states = [], []
+            entries = []
             for row, revision in zip(batch, revisions, strict=True):
-                version = row.version
-                version.latest_revision_id = revision.pk
-                action = "wagtail.create" if row.status == "created" else "wagtail.edit"
-                entries.append(self.log_entry(version, action, revision, content_type, now))
-                if self.publish:
-                    version.live, version.expired = True, False
-                    version.has_unpublished_changes = False
-                    version.live_revision_id = revision.pk
-                    version.first_published_at = version.first_published_at or now
-                    version.last_published_at = now
-                    entries.append(
-                        self.log_entry(version, "wagtail.publish", revision, content_type, now)
-                    )
-                else:
-                    version.has_unpublished_changes = True
-                states.append(version)
+                entries += self.settle(row, revision, content_type, now)
             fields = ["latest_revision", "has_unpublished_changes"]
             if self.publish:
                 fields += [
@@ -500,8 +515,38 @@ class Importer:
                     "first_published_at",
                     "last_published_at",
                 ]
-            bulk_set(self.model, states, fields)
-            ModelLogEntry.objects.bulk_create(entries)
+            bulk_set(self.model, [row.version for row in batch], fields)
+            insert_rows(ModelLogEntry, entries)
+
+    def revision(self, row, now, content_type):
+        return Revision(
+            content_type=content_type,
+            base_content_type=self.model.get_base_content_type(),
+            object_id=str(row.version.pk),
+            content=revision_content(row.version),
+            object_str=str(row.version),
+            created_at=now,
+        )
+
+    def settle(self, row, revision, content_type, now):
+        """Point the row's version at its new revision, published or as a draft; returns its
+        history entries."""
+        version = row.version
+        version.latest_revision_id = revision.pk
+        action = "wagtail.create" if row.status == "created" else "wagtail.edit"
+        entries = [self.log_entry(version, action, revision, content_type, now)]
+        if self.publish:
+            version.live, version.expired = True, False
+            version.has_unpublished_changes = False
+            version.live_revision_id = revision.pk
+            version.first_published_at = version.first_published_at or now
+            version.last_published_at = now
+            entries.append(self.log_entry(version, "wagtail.publish", revision, content_type, now))
+        else:
+            if row.status == "created":
+                version.live = False  # a new record waits as a draft
+            version.has_unpublished_changes = True
+        return entries
 
     @staticmethod
     def log_entry(version, action, revision, content_type, now):
@@ -518,22 +563,38 @@ class Importer:
 
 
 def bulk_set(model, objects, names):
-    """Write some fields of many rows with one executemany.
+    """Write some fields of many rows, a batch at a time.
 
     Django's bulk_update builds one CASE WHEN per field over the whole batch, which grows with
-    the square of the rows on SQLite; an UPDATE per row through executemany does not.
+    the square of the rows on SQLite; there, an UPDATE per row through executemany does not.
+    PostgreSQL updates a batch with one `UPDATE ... FROM (VALUES ...)`: one statement (and one
+    run of the table's statement triggers) per batch instead of per row.
     """
     fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
     values = [
         [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
         for obj in objects
     ]
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"
+            for batch in batched(values, BATCH_SIZE):
+                cursor.executemany(sql, batch)
+            return
+        columns = [quote(f.column) for f in fields]
+        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+        types = [f.db_type(connection) for f in fields] + [model._meta.pk.db_type(connection)]
+        row = "(" + ", ".join(f"%s::{db_type}" for db_type in types) + ")"
         for batch in batched(values, BATCH_SIZE):
-            cursor.executemany(sql, batch)
+            cursor.execute(
+                f"UPDATE {table} t SET {assignments}"
+                f" FROM (VALUES {', '.join([row] * len(batch))}) AS v({', '.join(columns)}, {key})"
+                f" WHERE t.{key} = v.{key}",
+                [value for values_of_row in batch for value in values_of_row],
+            )
 
 
 _STATE_FIELDS = {
