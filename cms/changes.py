@@ -100,9 +100,12 @@ def connect():
 
 def scheduled_models():
     """Models with their own `go_live_at`/`expire_at` columns: wagtailcore.Page for every page
-    type, and each publishable directory model."""
+    type, and each publishable directory model (not the search rows that copy theirs, tables
+    Django does not manage)."""
     found = []
     for model in apps.get_models():
+        if not model._meta.managed:
+            continue
         fields = {field.name: field for field in model._meta.concrete_fields}
         scheduled = {"go_live_at", "expire_at", "live"} <= fields.keys()
         if scheduled and fields["go_live_at"].model is model:

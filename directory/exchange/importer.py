@@ -413,7 +413,6 @@ class Importer:
         are taken from the sequences first, so each batch is written once, by COPY (revisions,
         records, links, history), where `insert` then `revise` write each record twice."""
         content_type = ContentType.objects.get_for_model(self.model)
-        names = [n for n, c in self.columns.items() if c.kind.many_to_many]
         for batch in self.progress(list(batched(rows, BATCH_SIZE)), "Creating", "batch"):
             versions = [row.version for row in batch]
             for version, pk in zip(versions, allocate_ids(self.model, len(batch)), strict=True):
@@ -426,34 +425,26 @@ class Importer:
             for row, revision in zip(batch, revisions, strict=True):
                 entries += self.settle(row, revision, content_type, now)
             insert_rows(self.model, versions)
-            if names:
-                bulk_relations(
-                    self.model,
-                    versions,
-                    [
-                        {name: self.relation_rows(version, name) for name in names}
-                        for version in versions
-                    ],
-                )
+            self.link(versions)
             insert_rows(ModelLogEntry, entries)
 
     def insert(self, rows):
-        names = [n for n, c in self.columns.items() if c.kind.many_to_many]
         for batch in self.progress(list(batched(rows, BATCH_SIZE)), "Creating", "batch"):
             versions = [row.version for row in batch]
             for version in versions:
                 version.live = False
                 version.has_unpublished_changes = True
             self.model.objects.bulk_create(versions)
-            if names:
-                bulk_relations(
-                    self.model,
-                    versions,
-                    [
-                        {name: self.relation_rows(version, name) for name in names}
-                        for version in versions
-                    ],
-                )
+            self.link(versions)
+
+    def link(self, versions):
+        """The many-to-many links of freshly written records."""
+        names = [n for n, c in self.columns.items() if c.kind.many_to_many]
+        if names:
+            relations = [
+                {name: self.relation_rows(version, name) for name in names} for version in versions
+            ]
+            bulk_relations(self.model, versions, relations)
 
     def relation_rows(self, version, name):
         kind = self.columns[name].kind
