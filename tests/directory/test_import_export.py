@@ -151,6 +151,9 @@ def test_a_published_import_writes_each_record_once_in_its_final_state(tmp_path,
         assert bike.sectors.exists()
     # The sequences moved past what was written: the next record is saved as usual.
     factories.SocialEnterpriseFactory(name="After the import")
+    # Searchable at once (PostgreSQL: the search rows' triggers ran for the COPY).
+    found = graphql(client, '{ enterprises(search: "repairs") { items { name } } }')
+    assert found["data"]["enterprises"]["items"] == [{"name": "Bike Workshop"}]
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path):
