@@ -16,9 +16,10 @@ class CmsConfig(AppConfig):
 
         from wagtail.models import Locale
 
-        from cms import changes, public_cache
+        from cms import changes, db, public_cache
         from cms.translation import permissions
 
+        db.connect()
         changes.connect()
         changes.content_changed.connect(
             public_cache.new_generation, dispatch_uid="cms.public_cache"
