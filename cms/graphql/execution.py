@@ -77,6 +77,12 @@ class FastExecutionContext(ExecutionContext):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._plans = {}
+        # Plain objects completed in lists, by id of plan (the place in the query; plans live
+        # as long as the context) and of object: (object, data). Lists repeat shared objects
+        # (the entry of a language nobody translated, in every item's `translations`); one
+        # completed at the same place of the query answers the same. Holding the object keeps
+        # its id from being reused while the query runs.
+        self._done = {}
 
     def _plan(self, return_type, field_nodes):
         key = (return_type, *map(id, field_nodes))
@@ -131,12 +137,20 @@ class FastExecutionContext(ExecutionContext):
             if plan is not SLOW:
                 completed = []
                 is_awaitable = self.is_awaitable
+                done = self._done.get(id(plan))
+                if done is None:
+                    done = self._done[id(plan)] = {}
                 for item in result:
+                    found = done.get(id(item))
+                    if found is not None and found[0] is item:
+                        completed.append(found[1])
+                        continue
                     data = None
-                    if item is not None and not is_awaitable(item):
+                    if item is not None and (type(item) is dict or not is_awaitable(item)):
                         data = self._complete_plainly(item_type, plan, item)
                     if data is None:
                         break
+                    done[id(item)] = (item, data)
                     completed.append(data)
                 else:
                     return completed

@@ -52,28 +52,37 @@ def load_translations(items, all_rows, visible_rows, describe):
     """Attach `_translations` to every item: one entry per configured locale.
 
     `all_rows` and `visible_rows` are querysets of the items' model (every state, and public
-    only); `describe(row)` returns the title and path/slug to show for a public row. A row
-    that is not public shows no title or path, whatever its status.
+    only; None for the public rule of `cms.visibility`); `describe(row)` returns the title and
+    path/slug to show for a public row. A row that is not public shows no title or path,
+    whatever its status. Entries are read-only: the items of a batch share the entry of a
+    state they share (a locale nobody translated).
     """
     states = translation_states({item.translation_key for item in items}, all_rows, visible_rows)
-    # Enum members serialise without a lookup by value: a list of 100 has 1,000 entries.
-    members = {code: Locale.get(code) for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    entries = {}  # by id of a state: `states` holds them all, so ids stay theirs
+
+    def entry(code, state):
+        # Enums as their plain values (the language code, the status's name): graphene
+        # serialises them by value, and `cms.graphql.execution` remembers each answer by a
+        # hash that plain strings compute in C.
+        found = {
+            "locale": code,
+            "title": None,
+            "path": None,
+            "slug": None,
+            "status": str(state.status.value),
+            "progress": state.progress,
+        }
+        if state.public:
+            found.update(describe(state.row))
+        entries[id(state)] = found
+        return found
+
     for item in items:
-        translations = []
-        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-            state = states[item.translation_key][code]
-            entry = {
-                "locale": members[code],
-                "title": None,
-                "path": None,
-                "slug": None,
-                "status": getattr(TranslationStatus, state.status),
-                "progress": state.progress,
-            }
-            if state.public:
-                entry.update(describe(state.row))
-            translations.append(entry)
-        item._translations = translations
+        by_code = states[item.translation_key]
+        item._translations = [
+            entries.get(id(by_code[code])) or entry(code, by_code[code]) for code in codes
+        ]
 
 
 class TranslatableNode:
@@ -116,14 +125,12 @@ class TranslatableInterface(graphene.Interface):
     resolve_locale = TranslatableNode.resolve_locale
 
     def resolve_translations(self, info):
-        from cms.visibility import visible_records
-
         if not hasattr(self, "_translations"):
             model = type(self)
             load_translations(
                 getattr(self, "_batch", [self]),
                 model._default_manager.all(),
-                visible_records(model),
+                None,  # the public rule (cms.visibility), applied by `translation_states`
                 _describe_record,
             )
         return self._translations

@@ -60,14 +60,18 @@ def assert_both_forms_of_the_rule_agree():
                 rule=status_expression(model, visible)
             ).values_list("translation_key", "locale__language_code", "rule")
         }
-        states = translation_states({key for key, _code in in_sql}, rows, visible)
-        in_python = {
-            (key, code): state.status
-            for key, by_code in states.items()
-            for code, state in by_code.items()
-            if state.row is not None
-        }
-        assert in_python == in_sql
+        keys = {key for key, _code in in_sql}
+        # Given the public rows, and given None (the rule itself: directory models apply it in
+        # Python to the columns of one flat query).
+        for given in (visible, None):
+            states = translation_states(keys, rows, given)
+            in_python = {
+                (key, code): state.status
+                for key, by_code in states.items()
+                for code, state in by_code.items()
+                if state.row is not None
+            }
+            assert in_python == in_sql
 
 
 @pytest.fixture

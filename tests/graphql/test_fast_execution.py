@@ -153,3 +153,38 @@ def test_nulls_where_the_schema_forbids_them_get_graphql_cores_errors():
     assert fast.data == usual.data
     assert [e.formatted for e in fast.errors] == [e.formatted for e in usual.errors]
     assert len(usual.errors) == 3
+
+
+def test_an_object_shared_by_lists_is_completed_once_per_selection(shortcuts):
+    """The entry of a language nobody translated is one object in every item's
+    `translations`: completed once for each place in the query that selects it."""
+    import graphene
+
+    class Thing(graphene.ObjectType):
+        name = graphene.String(required=True)
+        size = graphene.Int()
+
+    class Group(graphene.ObjectType):
+        things = graphene.List(graphene.NonNull(Thing))
+
+    shared = {"name": "shared", "size": 1}
+
+    class Query(graphene.ObjectType):
+        groups = graphene.List(Group)
+
+        def resolve_groups(root, info):
+            return [{"things": [shared, {"name": "b", "size": 2}]}, {"things": [shared, shared]}]
+
+    small = graphene.Schema(query=Query)
+    document = parse("{ groups { things { name } more: things { name size } } }")
+    usual, fast = (
+        execute(small.graphql_schema, document, execution_context_class=context_class)
+        for context_class in (ExecutionContext, FastExecutionContext)
+    )
+    assert fast.data == usual.data
+    assert fast.data["groups"][1] == {
+        "things": [{"name": "shared"}, {"name": "shared"}],
+        "more": [{"name": "shared", "size": 1}, {"name": "shared", "size": 1}],
+    }
+    # `shared` and `b`, once under each of the two selections (six places in the answer).
+    assert len(shortcuts) == 4
