@@ -579,8 +579,9 @@ def translation_states(keys, rows, visible=None, locales=None):
     `locales` defaults to every configured content language. Each state's `row` is a
     `GroupRow` (pk, locale, and whichever of title, name, slug, url_path the model has).
     Two queries, whatever the number of keys: the groups' rows, and what wagtail-localize
-    knows of them (`_localize_facts`). The states are read-only: a locale without a row shares
-    one MISSING state across the batch (most of a list of 100 in ten languages).
+    knows of those with copies (`_localize_facts`; not asked when no group has one). The
+    states are read-only: a locale without a row shares one MISSING state across the batch
+    (most of a list of 100 in ten languages).
     """
     keys = set(keys)
     codes = locales or [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
@@ -592,7 +593,10 @@ def translation_states(keys, rows, visible=None, locales=None):
     by_locale = {
         (row.translation_key, row.locale_id): row for group in groups.values() for row in group
     }
-    localize = _localize_states(keys, by_locale)
+    # wagtail-localize knows nothing of a group without copies that the rule would use: its
+    # one row is the source. A list of untranslated entries makes one query, not two.
+    copied = {key for key, group in groups.items() if len(group) > 1}
+    localize = _localize_states(copied, by_locale) if copied else {}
     missing = {
         code: TranslationState(code, Status.MISSING, 0.0, None, public=False) for code in codes
     }

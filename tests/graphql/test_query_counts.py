@@ -219,6 +219,21 @@ def test_translations_add_two_queries_to_10_and_100_pages():
     assert added == {10: 2, 100: 2}
 
 
+def test_translations_of_untranslated_entries_add_one_query():
+    """wagtail-localize is not asked about groups that have no copy to describe."""
+    factories.SocialEnterpriseFactory.create_batch(20)
+    query = "query($limit: Int) { enterprises(limit: $limit) { items { slug {translations} } } }"
+    full, data = count_queries(
+        query.replace("{translations}", "translations { locale status }"), {"limit": 10}
+    )
+    bare, _data = count_queries(query.replace("{translations}", ""), {"limit": 10})
+    statuses = {
+        entry["status"] for item in data["enterprises"]["items"] for entry in item["translations"]
+    }
+    assert statuses == {"SOURCE", "MISSING"}
+    assert full - bare == 1
+
+
 def test_enterprise_facets_cost_the_same_for_10_and_100_entries():
     _faceted_enterprises(15, 0)
     small, data = count_queries(ENTERPRISE_FACETS, {"limit": 100})
