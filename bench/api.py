@@ -6,7 +6,7 @@ into Danish and Polish with wagtail-localize, then asks for 10 and 100 of them w
 frontend's list of cards asks: our GraphQL without and with `translations` (the language
 switcher), and API v2 with its own `translations` field (bench/urls.py). The requests take
 turns; it prints, per list and N, the SQL queries of one request of each, their p50 latency
-over 15 requests (after 2 warm-ups), what translations add to our list and ours/v2. The
+over 25 requests (after 2 warm-ups), what translations add to our list and ours/v2. The
 server-side response cache is off (bench/settings.py): every request does its work.
 
 `--save FILE` writes the results as JSON; `--compare FILE` prints them beside a saved run (run
@@ -34,7 +34,7 @@ sys.path[0] = str(ROOT)
 RECORDS = 110
 LIMITS = (10, 100)
 WARMUP = 2
-RUNS = 15
+RUNS = 25
 COUNTRIES = ["DK", "SE", "FI", "NO", "EE", "LV", "LT", "PL", "DE"]
 
 # What a frontend's list of cards selects, language switcher included; `{translations}` is
@@ -183,6 +183,17 @@ def translate(instance):
             )
         translation = Translation.objects.create(source=source, target_locale=locale)
         translation.save_target(publish=True)
+
+
+def analyze():
+    """Statistics for the planner, as autovacuum keeps them on a production database (and as
+    `make bench-scale` does): on a database filled a moment ago PostgreSQL plans with default
+    guesses of every table's size."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # Requests ----------------------------------------------------------------------------------
@@ -546,6 +557,7 @@ def main():
     with throwaway_database() as vendor:
         progress(f"bench-api: created a throwaway {vendor} database; creating content")
         create_data()
+        analyze()
         client = Client()
         for limit in LIMITS:
             progress(f"bench-api: measuring N={limit}")
