@@ -54,6 +54,18 @@ def both_ways(query):
     return answers
 
 
+def small_both_ways(query_type, query):
+    """`query` executed on a schema of `query_type` by graphql-core and by the shortcut."""
+    import graphene
+
+    schema = graphene.Schema(query=query_type).graphql_schema
+    document = parse(query)
+    return tuple(
+        execute(schema, document, execution_context_class=context_class)
+        for context_class in (ExecutionContext, FastExecutionContext)
+    )
+
+
 def test_every_page_field_is_answered_alike(mixed_library, shortcuts):  # noqa: F811
     usual, fast = both_ways(every_page_field_query("{ pages(limit: 100) { items { %s } } }"))
     assert fast == usual
@@ -116,13 +128,8 @@ def test_lists_stop_at_the_first_item_the_shortcut_cannot_do():
         def resolve_required_things(root, info):
             return [{"name": "a"}, Thing(name="b"), None]
 
-    small = graphene.Schema(query=Query)
     for query in ("{ things { name } }", "{ requiredThings { name } }"):
-        document = parse(query)
-        usual, fast = (
-            execute(small.graphql_schema, document, execution_context_class=context_class)
-            for context_class in (ExecutionContext, FastExecutionContext)
-        )
+        usual, fast = small_both_ways(Query, query)
         assert fast.data == usual.data
         assert [e.formatted for e in fast.errors] == [e.formatted for e in usual.errors]
         assert usual.errors
@@ -144,11 +151,8 @@ def test_nulls_where_the_schema_forbids_them_get_graphql_cores_errors():
 
         resolve_required_things = resolve_things
 
-    small = graphene.Schema(query=Query)
-    document = parse("{ things { name size __typename } requiredThings { name } }")
-    usual, fast = (
-        execute(small.graphql_schema, document, execution_context_class=context_class)
-        for context_class in (ExecutionContext, FastExecutionContext)
+    usual, fast = small_both_ways(
+        Query, "{ things { name size __typename } requiredThings { name } }"
     )
     assert fast.data == usual.data
     assert [e.formatted for e in fast.errors] == [e.formatted for e in usual.errors]
@@ -175,11 +179,8 @@ def test_an_object_shared_by_lists_is_completed_once_per_selection(shortcuts):
         def resolve_groups(root, info):
             return [{"things": [shared, {"name": "b", "size": 2}]}, {"things": [shared, shared]}]
 
-    small = graphene.Schema(query=Query)
-    document = parse("{ groups { things { name } more: things { name size } } }")
-    usual, fast = (
-        execute(small.graphql_schema, document, execution_context_class=context_class)
-        for context_class in (ExecutionContext, FastExecutionContext)
+    usual, fast = small_both_ways(
+        Query, "{ groups { things { name } more: things { name size } } }"
     )
     assert fast.data == usual.data
     assert fast.data["groups"][1] == {
